@@ -1,0 +1,56 @@
+"""The audit trail: what happened to a request, and who opened which child's record.
+
+Both tables are append-only: database triggers refuse UPDATE, DELETE and TRUNCATE, so not even
+raw SQL can rewrite the record. Row-level history of children, plans and requests is kept by
+django-pghistory in its own append-only event tables.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from audit.history import append_only_triggers
+
+
+
+class AuditEvent(models.Model):
+    """One thing a person did: a transition, or facts recorded on a request or a child."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+",
+                              db_constraint=False)
+    action = models.CharField(max_length=60)
+    description = models.TextField(blank=True)
+    child = models.ForeignKey("cases.Child", null=True, on_delete=models.DO_NOTHING, related_name="audit_events",
+                              db_constraint=False)
+    request = models.ForeignKey("conferences.ConferenceRequest", null=True, on_delete=models.DO_NOTHING,
+                                related_name="audit_events", db_constraint=False)
+    challenge = models.ForeignKey("conferences.Challenge", null=True, on_delete=models.DO_NOTHING,
+                                  related_name="audit_events", db_constraint=False)
+    state_before = models.CharField(max_length=40, blank=True)
+    state_after = models.CharField(max_length=40, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        triggers = append_only_triggers()
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class RecordAccess(models.Model):
+    """A person opened a child's record (or a request about the child)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+",
+                             db_constraint=False)
+    child = models.ForeignKey("cases.Child", on_delete=models.DO_NOTHING, related_name="accesses",
+                              db_constraint=False)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at"]
+        triggers = append_only_triggers()
+        verbose_name_plural = "record accesses"

@@ -1,0 +1,49 @@
+"""Writing the audit trail. Every business action calls these; nothing else writes audit rows."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from audit.models import AuditEvent, RecordAccess
+
+
+def _plain(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance, field_names) -> dict:
+    """The named fields of a row as JSON-ready values (foreign keys as ids)."""
+    return {name: _plain(getattr(instance, instance._meta.get_field(name).attname)) for name in field_names}
+
+
+def changed(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that changed, before and after."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def record_event(actor, action, *, request=None, child=None, challenge=None, description="",
+                 state_before="", state_after="", before=None, after=None) -> AuditEvent:
+    if request is not None and child is None:
+        child = request.child
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        description=description,
+        request=request,
+        child=child,
+        challenge=challenge,
+        state_before=state_before,
+        state_after=state_after,
+        before=before or {},
+        after=after or {},
+    )
+
+
+def record_access(user, child, path) -> RecordAccess:
+    return RecordAccess.objects.create(user=user, child=child, path=path[:300])

@@ -1,0 +1,76 @@
+"""The DfE Children in Need census code lists the app relies on.
+
+Source: ../shared/reference/cin-codes.md. Codes are stored as the census writes them, so that an
+import and an export round-trip without translation.
+"""
+
+CATEGORIES_OF_ABUSE = {
+    "NEG": "Neglect",
+    "PHY": "Physical abuse",
+    "SAB": "Sexual abuse",
+    "EMO": "Emotional abuse",
+    "MUL": "Multiple / not recommended",
+}
+
+# Ofsted Annex A list 7 writes the categories with a letter in front.
+ANNEX_A_CATEGORY = {
+    "NEG": "a) Neglect",
+    "PHY": "b) Physical abuse",
+    "SAB": "c) Sexual abuse",
+    "EMO": "d) Emotional abuse",
+    "MUL": "e) Multiple/not recommended",
+}
+
+_FACTOR_TOPICS = {
+    "1": "Alcohol misuse",
+    "2": "Drug misuse",
+    "3": "Domestic abuse",
+    "4": "Mental health",
+    "5": "Learning disability",
+    "6": "Physical disability or illness",
+}
+_SUFFIX = {"A": "the child", "B": "parent or carer", "C": "another person in the household"}
+
+ASSESSMENT_FACTORS = {
+    f"{number}{suffix}": f"{topic}: {who}"
+    for number, topic in _FACTOR_TOPICS.items()
+    for suffix, who in _SUFFIX.items()
+}
+ASSESSMENT_FACTORS.update(
+    {
+        "7A": "Young carer",
+        "8B": "Privately fostered: overseas child, parents intend to return",
+        "8C": "Privately fostered: overseas child, parents intend to stay",
+        "8D": "Privately fostered: UK child in education or training",
+        "8E": "Privately fostered: UK child, parents' study or work",
+        "8F": "Privately fostered: other",
+        "9A": "Unaccompanied asylum-seeking child",
+        "10A": "Going missing",
+        "11A": "Child sexual exploitation",
+        "12A": "Trafficking",
+        "13A": "Gangs",
+        "14A": "Socially unacceptable behaviour",
+        "15A": "Self-harm",
+        "16A": "Neglect",
+        "17A": "Emotional abuse",
+        "18B": "Physical abuse by a child",
+        "18C": "Physical abuse by an adult",
+        "19B": "Sexual abuse by a child",
+        "19C": "Sexual abuse by an adult",
+        "20": "Other",
+        "21": "No factors identified",
+        "22A": "Female genital mutilation",
+        "23A": "Abuse linked to faith or belief",
+        "24A": "Child criminal exploitation",
+    }
+)
+
+# Census Sex / GenderCurrent codes.
+SEX = {"0": "Not known", "1": "Male", "2": "Female", "9": "Not specified"}
+
+CATEGORY_CHOICES = sorted(CATEGORIES_OF_ABUSE.items())
+FACTOR_CHOICES = sorted(ASSESSMENT_FACTORS.items(), key=lambda item: (int(item[0].rstrip("ABCDEF")), item[0]))
+SEX_CHOICES = list(SEX.items())
+
+# England, DfE Children in need table D3, year to 31 March 2025.
+NATIONAL_REPEAT_RATE_2025 = 24.5

@@ -1,0 +1,254 @@
+"""Who works where, the children and their child protection (CP) plan history.
+
+The census rules for CP plans (cases/census_rules.py) hold here twice over: in `clean()`, so a
+form shows a message naming the rule, and as database constraints, so nothing else can write a
+plan that breaks one.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Func, Q
+from audit.history import tracked
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases import census_rules
+from cases.codes import CATEGORY_CHOICES, SEX_CHOICES
+from repeatplans.roles import Role
+
+
+class ServiceArea(models.Model):
+    """One of the council's service areas that use the practice direction."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100)
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="teams")
+
+    class Meta:
+        ordering = ["service_area__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["service_area", "name"], name="team_name_unique_in_area")]
+
+    def __str__(self):
+        return self.name
+
+
+class Staff(models.Model):
+    """A person's role and place in the council. Their group follows their role."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    service_area = models.ForeignKey(
+        ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name_plural = "staff"
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+
+
+class Family(models.Model):
+    reference = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=100, help_text="How the family is known, e.g. the Smith family")
+
+    class Meta:
+        verbose_name_plural = "families"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+@tracked
+class Child(models.Model):
+    local_child_id = models.CharField("local child ID", max_length=36, unique=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=SEX_CHOICES, default="0")
+    ethnicity = models.CharField(max_length=4, blank=True)
+    has_disability = models.BooleanField(null=True, blank=True)
+    family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Allocated team. Unallocated children are seen by CP chairs, CP Managers and auditors.",
+    )
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_children"
+    )
+    declared_previous_plans = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="NumberOfPreviousCPP from the census, where known."
+    )
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["last_name", "first_name", "local_child_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=False) | Q(expected_date_of_birth__isnull=False),
+                name="child_has_birth_or_expected_date",
+                violation_error_message="Enter a date of birth or an expected date of birth.",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or self.local_child_id
+
+    def siblings(self):
+        if self.family_id is None:
+            return Child.objects.none()
+        return Child.objects.filter(family_id=self.family_id).exclude(pk=self.pk)
+
+
+class ChildUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+
+class ChildGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+
+class DateRange(Func):
+    function = "DATERANGE"
+    output_field = models.Field()
+
+
+class HowPlanEnded(models.TextChoices):
+    STEPPED_DOWN_CIN = "stepped_down_cin", "Stepped down to Child in Need plan"
+    CLOSED = "closed", "Case closed"
+    CARE_PROCEEDINGS = "care_proceedings", "Care proceedings / looked after"
+    MOVED_AWAY = "moved_away", "Moved to another council"
+    OTHER = "other", "Other"
+
+
+@tracked
+class CPPlan(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    initial_category = models.CharField("initial category of abuse", max_length=3, choices=CATEGORY_CHOICES)
+    latest_category = models.CharField(
+        "latest category of abuse", max_length=3, choices=CATEGORY_CHOICES, blank=True
+    )
+    assessment_factors = ArrayField(models.CharField(max_length=3), default=list, blank=True)
+    how_ended = models.CharField(max_length=30, choices=HowPlanEnded.choices, blank=True)
+    outstanding_actions_at_closure = models.BooleanField(default=False)
+    core_group_actions_not_implemented = models.BooleanField(default=False)
+    held_by_other_council = models.BooleanField(default=False)
+    other_council = models.CharField(max_length=100, blank=True)
+    declared_previous_plans = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="NumberOfPreviousCPP as the census declared it for this plan."
+    )
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = "CP plan"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="rule_8925_end_not_before_start",
+                violation_error_message="Rule 8925: the plan ends before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | ~Q(end_date=models.F("start_date")),
+                name="rule_8840_not_same_day",
+                violation_error_message="Rule 8840: a plan cannot start and end on the same day.",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="rule_8935_one_open_plan",
+                violation_error_message="Rule 8935: the child already has an open plan.",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "start_date"],
+                name="plan_start_unique_per_child",
+                violation_error_message="Rule 8940: the child already has a plan starting that day.",
+            ),
+            ExclusionConstraint(
+                name="rule_8940_no_overlap",
+                expressions=[
+                    ("child", RangeOperators.EQUAL),
+                    (DateRange("start_date", "end_date", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message="Rule 8940: the plan overlaps another of the child's plans.",
+            ),
+            models.CheckConstraint(
+                condition=Q(initial_category__in=[c for c, _ in CATEGORY_CHOICES]),
+                name="rule_8905_initial_category_valid",
+                violation_error_message="Rule 8905: the initial category of abuse is missing or invalid.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latest_category="") | Q(latest_category__in=[c for c, _ in CATEGORY_CHOICES]),
+                name="rule_8910_latest_category_valid",
+                violation_error_message="Rule 8910: the latest category of abuse is invalid.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"CP plan {self.start_date} to {self.end_date or 'open'}"
+
+    @property
+    def categories(self) -> set[str]:
+        return {c for c in (self.initial_category, self.latest_category) if c}
+
+    def clean(self):
+        errors = census_rules.plan_date_violations(self.start_date, self.end_date) if self.start_date else []
+        bad = census_rules.unknown_codes(factors=self.assessment_factors or [])
+        if bad:
+            raise ValidationError({"assessment_factors": f"Unknown assessment factor code(s): {', '.join(bad)}."})
+        if self.held_by_other_council and not self.other_council:
+            raise ValidationError({"other_council": "Enter which council held the plan."})
+        if errors:
+            raise ValidationError({"end_date": [str(e) for e in errors]})
+        if self.child_id and self.start_date:
+            others = [(p.start_date, p.end_date) for p in self.child.plans.exclude(pk=self.pk)]
+            history = census_rules.history_violations([*others, (self.start_date, self.end_date)])
+            if history:
+                raise ValidationError([str(v) for v in history])
+
+
+class Engagement(models.TextChoices):
+    ENGAGED = "engaged", "Engaged"
+    PARTLY = "partly", "Partly engaged"
+    NOT_ENGAGED = "not_engaged", "Did not engage"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+@tracked
+class PlanService(models.Model):
+    """A service delivered under a CP plan, and how the family engaged with it (R7)."""
+
+    plan = models.ForeignKey(CPPlan, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=200)
+    engagement = models.CharField(max_length=20, choices=Engagement.choices, default=Engagement.NOT_KNOWN)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,181 @@
+"""What each transition needs recorded before it may happen: the one place for these conditions.
+
+`missing_for(request, name)` lists, in words a worker can act on, every fact still missing. The
+FSM's conditions, the service functions, the pages' "still required" panel and the reports all
+ask this module; the assessment decides which of the rules' steps apply.
+"""
+
+from conferences import assessment as steps
+from conferences.assessment import AssessmentError
+from conferences.models import ConferenceRequest, HistorySource, State
+from conferences.selectors import assessment_for
+
+ALL_SOURCES = {HistorySource.THIS_COUNCIL, HistorySource.OTHER_COUNCILS}
+
+
+def _assessment_or_problem(request):
+    try:
+        return assessment_for(request), None
+    except AssessmentError as error:
+        return None, f"The child's plan history cannot be assessed: {error}"
+
+
+def _proposal_missing(request) -> list[str]:
+    missing = []
+    if not request.proposed_categories:
+        missing.append("Choose at least one proposed category of abuse.")
+    if not request.proposed_factors:
+        missing.append("Choose at least one assessment factor (21 if none were identified).")
+    if not request.proposed_services.exists():
+        missing.append("Add the services proposed for the plan.")
+    if not request.reason.strip():
+        missing.append("Give the reason for the request.")
+    return missing
+
+
+def _other_open_request(request) -> bool:
+    from conferences.models import OPEN_STATES
+
+    return (
+        ConferenceRequest.objects.filter(child_id=request.child_id, state__in=OPEN_STATES)
+        .exclude(pk=request.pk)
+        .exclude(state=State.DRAFT)
+        .exists()
+    )
+
+
+def _sibling_missing(request) -> list[str]:
+    decided = set(request.sibling_decisions.values_list("sibling_id", flat=True))
+    undecided = [sibling for sibling in request.child.siblings() if sibling.pk not in decided]
+    return [f"Record whether {sibling.full_name} should also be subject of the conference." for sibling in undecided]
+
+
+def step_missing(request, step, assessment) -> list[str]:
+    """What is missing for one of the assessment's required steps (names as in DESIGN.md section 3)."""
+    if step == steps.PRIOR_PLAN_CHECK:
+        if not ALL_SOURCES <= set(request.sources_checked):
+            return ["Check the child's CP history in this council's records and in other councils' (CP-IS)."]
+        return []
+    if step == steps.SIBLING_CONSIDERATION:
+        return _sibling_missing(request)
+    if step in (steps.MANAGER_DISCUSSION, steps.SERVICE_MANAGER_RATIONALE):
+        if not (request.manager_rationale.strip() and request.alternatives_considered):
+            return ["The Area or Service Manager must record the alternatives considered and the rationale."]
+        return []
+    if step == steps.PARTNERS_INFORMED:
+        if not (request.partners_informed_on and request.partners_informed_context.strip()):
+            return ["Record when partners were told of the previous plan, with its timeframe and context."]
+        return []
+    if step == steps.REPEAT_ANALYSIS:
+        points = {
+            "the time since the previous plan ended": request.analysis_time_since,
+            "the length of the previous plan": request.analysis_plan_length,
+            "whether the risks are the same or new": request.analysis_risks,
+            "the services: what was done and what will be different": request.analysis_services,
+        }
+        return [f"Write the analysis of {point}." for point, text in points.items() if not text.strip()]
+    if step == steps.REPEATED_SERVICE_RATIONALE:
+        repeated = set(assessment.repeated_services)
+        return [
+            f"Give the rationale and expected impact for repeating '{service.name}'."
+            for service in request.proposed_services.all()
+            if service.name.strip() in repeated
+            and not (service.repeat_rationale.strip() and service.expected_impact.strip())
+        ]
+    if step == steps.CP_CHAIR_CONVERSATION:
+        return [] if request.cp_chair_conversation.strip() else ["Record the conversation with the CP chair."]
+    if step == steps.CP_MANAGER_CONSULTATION:
+        return [] if request.cp_manager_consultation.strip() else ["Record the consultation with the CP Manager."]
+    if step == steps.CPC_SCREENING:
+        missing = []
+        if not request.screening_difference.strip():
+            missing.append("Record the difference the plan will make compared with alternatives.")
+        if not request.screening_timescale_weeks:
+            missing.append("Record the timescale within which the plan should reduce the risk.")
+        return missing
+    if step == steps.CHALLENGE_AND_RESOLUTION:
+        if not request.challenges.exists() and not request.challenge_not_issued_reason.strip():
+            return ["Issue a challenge and resolution, or record why not."]
+        return []
+    if step == steps.HEAD_OF_SERVICE_SIGNOFF:
+        return _head_of_service_missing(request)
+    raise ValueError(f"unknown step {step!r}")
+
+
+def _head_of_service_missing(request) -> list[str]:
+    missing = []
+    if not request.head_of_service_grounds:
+        missing.append(
+            "Choose the ground: the risks are significantly different, or the child's circumstances have "
+            "substantially changed."
+        )
+    if not request.head_of_service_rationale.strip():
+        missing.append("Give the Head of Service's rationale.")
+    return missing
+
+
+# The steps each transition checks, among those the assessment requires.
+STEPS_CHECKED_AT = {
+    "confirm_no_previous_plan": [steps.PRIOR_PLAN_CHECK, steps.SIBLING_CONSIDERATION],
+    "confirm_previous_plan": [steps.PRIOR_PLAN_CHECK],
+    "proceed": [steps.MANAGER_DISCUSSION, steps.SERVICE_MANAGER_RATIONALE],
+    "accept": [
+        steps.PARTNERS_INFORMED,
+        steps.REPEAT_ANALYSIS,
+        steps.REPEATED_SERVICE_RATIONALE,
+        steps.SIBLING_CONSIDERATION,
+        steps.CP_CHAIR_CONVERSATION,
+        steps.CP_MANAGER_CONSULTATION,
+        steps.CPC_SCREENING,
+        steps.CHALLENGE_AND_RESOLUTION,
+    ],
+    "agree": [steps.HEAD_OF_SERVICE_SIGNOFF],
+}
+
+
+def missing_for(request, name) -> list[str]:
+    """Every fact still missing before `name` may happen to `request`; empty when it may."""
+    if name == "submit":
+        missing = _proposal_missing(request)
+        if _other_open_request(request):
+            missing.append("The child already has an open conference request.")
+        if request.proposed_categories:
+            assessment, problem = _assessment_or_problem(request)
+            if problem:
+                missing.append(problem)
+        return missing
+    if name in ("decline", "refuse", "withdraw"):
+        return [] if request.decision_reason.strip() else ["Give the reason."]
+    if name == "return_for_information":
+        return [] if request.returned_questions.strip() else ["Write the questions the worker must answer."]
+    if name == "record_conference":
+        return [] if request.conference_held_on else ["Enter the date the conference was held."]
+    if name == "choose_alternative_route":
+        missing = []
+        if not request.alternative_route:
+            missing.append("Choose the alternative route.")
+        if not request.manager_rationale.strip():
+            missing.append("Give the rationale for the decision.")
+        return missing
+
+    assessment, problem = _assessment_or_problem(request)
+    if problem:
+        return [problem]
+    if name == "confirm_previous_plan" and not assessment.is_repeat:
+        return ["The child has no previous plan on record: confirm that there is none."]
+    if name == "confirm_no_previous_plan" and assessment.is_repeat:
+        return [f"The child has {assessment.previous_plans} previous plan(s) on record: this is a repeat request."]
+    required = set(assessment.required_steps)
+    missing = []
+    for step in STEPS_CHECKED_AT.get(name, []):
+        if step in required:
+            missing += step_missing(request, step, assessment)
+    return missing
+
+
+def outstanding_steps(request) -> dict[str, list[str]]:
+    """For the request page: each step the assessment requires, with what it still lacks."""
+    assessment, problem = _assessment_or_problem(request)
+    if problem:
+        return {"history": [problem]}
+    return {step: step_missing(request, step, assessment) for step in assessment.required_steps}

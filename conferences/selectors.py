@@ -1,0 +1,60 @@
+"""Reading a request's facts in the shape the assessment takes.
+
+The assessment itself (conferences/assessment.py) touches no database; this module is the only
+bridge from the models to it.
+"""
+
+from datetime import date
+
+from django.utils import timezone
+
+from conferences.assessment import Assessment, AssessmentError, PlanRecord, Proposal, assess
+
+
+def plan_records(child) -> list[PlanRecord]:
+    return [
+        PlanRecord(
+            start=plan.start_date,
+            end=plan.end_date,
+            categories=frozenset(plan.categories),
+            factors=frozenset(plan.assessment_factors),
+            services=frozenset(service.name for service in plan.services.all()),
+            outstanding_actions_at_closure=plan.outstanding_actions_at_closure,
+            core_group_actions_not_implemented=plan.core_group_actions_not_implemented,
+        )
+        for plan in child.plans.all()
+    ]
+
+
+def proposal_of(request) -> Proposal:
+    return Proposal(
+        categories=frozenset(request.proposed_categories),
+        factors=frozenset(request.proposed_factors),
+        services=frozenset(service.name for service in request.proposed_services.all()),
+    )
+
+
+def assessment_date(request) -> date:
+    """An open request is judged today; a closed one as it stood when it was submitted."""
+    if request.is_open or request.submitted_at is None:
+        return timezone.localdate()
+    return timezone.localdate(request.submitted_at)
+
+
+def assessment_for(request, on_date: date | None = None) -> Assessment:
+    """The assessment of a request. Raises AssessmentError when the history breaks a rule."""
+    child = request.child
+    return assess(
+        plan_records(child),
+        proposal_of(request),
+        on_date or assessment_date(request),
+        siblings=child.siblings().count(),
+    )
+
+
+def try_assessment(request, on_date: date | None = None) -> tuple[Assessment | None, str | None]:
+    """For pages: the assessment, or the reason it cannot be made."""
+    try:
+        return assessment_for(request, on_date), None
+    except AssessmentError as error:
+        return None, str(error)

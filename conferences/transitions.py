@@ -1,0 +1,213 @@
+"""The request's transitions as business actions: the only way a request changes stage.
+
+Each action locks the request's row inside one transaction, checks that it is still at the stage
+the person saw, that the person may take it (conferences/permissions.py), records the decision's
+facts, checks that everything the rules require is there (conferences/requirements.py), moves the
+state machine and writes one audit event. Any refusal rolls the whole action back.
+"""
+
+from contextlib import contextmanager
+
+import pghistory
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from audit.services import changed, record_event, snapshot
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
+from conferences.permissions import transition_refusal
+from conferences.requirements import missing_for
+from conferences.selectors import assessment_for
+
+
+@contextmanager
+def locked_request(request_id, expected_state=None):
+    """The request, row-locked for the rest of the transaction, at the stage the person saw."""
+    with transaction.atomic():
+        try:
+            request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
+        except ConferenceRequest.DoesNotExist:
+            raise ActionRefused("The request does not exist.") from None
+        if expected_state and request.state != expected_state:
+            raise RequestChanged(
+                f"The request changed while you were looking at it: it is now at "
+                f"'{request.get_state_display()}'. Look at it again before you act."
+            )
+        yield request
+
+
+def _transition(request_id, user, name, *, expected_state=None, facts=None, args=(), description=""):
+    facts = facts or {}
+    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk, action=name):
+        refusal = transition_refusal(user, request, name)
+        if refusal:
+            raise NotPermitted(refusal)
+        before = snapshot(request, facts)
+        for field, value in facts.items():
+            setattr(request, field, value)
+        missing = missing_for(request, name)
+        if missing:
+            raise ActionRefused(missing)
+        state_before = request.state
+        try:
+            getattr(request, name)(*args)
+            request.stage_entered_at = timezone.now()
+            request.save()
+        except (TransitionNotAllowed, ConcurrentTransition):
+            raise RequestChanged(
+                "The request changed while you were looking at it. Look at it again before you act."
+            ) from None
+        old, new = changed(before, snapshot(request, facts))
+        record_event(
+            user,
+            name,
+            request=request,
+            description=description,
+            state_before=state_before,
+            state_after=request.state,
+            before=old,
+            after=new,
+        )
+        return request
+
+
+def submit(request_id, user, *, expected_state=None):
+    now = timezone.now()
+    return _transition(
+        request_id, user, "submit", expected_state=expected_state,
+        facts={"submitted_by": user, "submitted_at": now},
+    )
+
+
+def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None):
+    """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
+    sources = sorted({HistorySource(source) for source in sources_checked})
+    with transaction.atomic():
+        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
+        name = "confirm_previous_plan" if _is_repeat(request) else "confirm_no_previous_plan"
+        return _transition(
+            request_id, user, name, expected_state=expected_state,
+            facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
+        )
+
+
+def _is_repeat(request):
+    from conferences.assessment import AssessmentError
+
+    try:
+        return assessment_for(request).is_repeat
+    except AssessmentError as error:
+        raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
+
+
+def proceed(request_id, user, *, alternatives_considered, rationale, expected_state=None):
+    """R2 and R8: the manager records the alternatives considered and the rationale for another plan."""
+    return _transition(
+        request_id, user, "proceed", expected_state=expected_state,
+        facts={
+            "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered}),
+            "manager_rationale": rationale.strip(),
+            "manager_decided_by": user,
+            "manager_decided_at": timezone.now(),
+        },
+    )
+
+
+def choose_alternative_route(request_id, user, *, route, alternatives_considered, rationale, expected_state=None):
+    route = AlternativeRoute(route) if route else ""
+    return _transition(
+        request_id, user, "choose_alternative_route", expected_state=expected_state,
+        facts={
+            "alternative_route": route,
+            "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered} | {route} - {""}),
+            "manager_rationale": rationale.strip(),
+            "manager_decided_by": user,
+            "manager_decided_at": timezone.now(),
+        },
+    )
+
+
+def return_for_information(request_id, user, *, questions, expected_state=None):
+    return _transition(
+        request_id, user, "return_for_information", expected_state=expected_state,
+        facts={"returned_questions": questions.strip(), "decision_reason": questions.strip()},
+    )
+
+
+def decline(request_id, user, *, reason, expected_state=None):
+    return _transition(request_id, user, "decline", expected_state=expected_state,
+                       facts={"decision_reason": reason.strip()})
+
+
+def accept(request_id, user, *, expected_state=None):
+    """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
+    with transaction.atomic():
+        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
+        from conferences.assessment import AssessmentError
+
+        try:
+            plan_number = assessment_for(request).plan_number
+        except AssessmentError as error:
+            raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
+        return _transition(
+            request_id, user, "accept", expected_state=expected_state,
+            facts={"screened_by": user}, args=(plan_number,),
+        )
+
+
+def agree(request_id, user, *, grounds, rationale, expected_state=None):
+    """R10: only on the ground that the risks are significantly different or circumstances substantially changed."""
+    return _transition(
+        request_id, user, "agree", expected_state=expected_state,
+        facts={
+            "head_of_service_grounds": sorted({HeadOfServiceGround(g) for g in grounds}),
+            "head_of_service_rationale": rationale.strip(),
+            "head_of_service_decided_by": user,
+        },
+    )
+
+
+def refuse(request_id, user, *, reason, expected_state=None):
+    return _transition(
+        request_id, user, "refuse", expected_state=expected_state,
+        facts={"decision_reason": reason.strip(), "head_of_service_decided_by": user},
+    )
+
+
+def record_conference(request_id, user, *, held_on, expected_state=None):
+    if held_on and held_on > timezone.localdate():
+        raise ActionRefused("The conference date cannot be in the future.")
+    return _transition(request_id, user, "record_conference", expected_state=expected_state,
+                       facts={"conference_held_on": held_on})
+
+
+def withdraw(request_id, user, *, reason, expected_state=None):
+    return _transition(request_id, user, "withdraw", expected_state=expected_state,
+                       facts={"decision_reason": reason.strip()})
+
+
+# The transitions a page may offer, by FSM method name, for "what you can do now".
+ACTIONS = {
+    "submit": submit,
+    "confirm_previous_plan": confirm_prior_plan_check,
+    "confirm_no_previous_plan": confirm_prior_plan_check,
+    "proceed": proceed,
+    "choose_alternative_route": choose_alternative_route,
+    "return_for_information": return_for_information,
+    "decline": decline,
+    "accept": accept,
+    "agree": agree,
+    "refuse": refuse,
+    "record_conference": record_conference,
+    "withdraw": withdraw,
+}
+
+
+def available_actions(request, user) -> list[str]:
+    """The transitions this person may take on this request now (whether or not all facts are in yet)."""
+    return [
+        transition.name
+        for transition in request.get_all_state_transitions()
+        if transition.source == request.state and transition_refusal(user, request, transition.name) is None
+    ]

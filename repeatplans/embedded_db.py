@@ -1,0 +1,18 @@
+"""The embedded PostgreSQL that a new user gets when no DATABASE_URL is set.
+
+pgserver ships a real PostgreSQL in a wheel; the data folder lives in the checkout (var/, ignored
+by git) so that demo data survive restarts. pgserver shares one server between processes, which
+the runserver autoreloader and Celery's in-process mode both rely on.
+"""
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pgdata"
+
+
+def database_url() -> str:
+    import pgserver
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(DATA_DIR, cleanup_mode=None)
+    return server.get_uri()

@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: a council in miniature with one person in each role."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from cases.permissions import ensure_role_groups
+from tests.factories import ServiceAreaFactory, StaffFactory, TeamFactory
+
+
+@pytest.fixture
+def council(db):
+    """Two service areas with a team each, and one person for every role.
+
+    `council.north_team` is the children's team; `council.other_*` people work in the other area.
+    """
+    ensure_role_groups()
+    north = ServiceAreaFactory(name="Area Units")
+    south = ServiceAreaFactory(name="Birth-25 Service")
+    north_team = TeamFactory(name="North Area Unit", service_area=north)
+    south_team = TeamFactory(name="South Birth-25 Team", service_area=south)
+
+    def person(role, username, team=None, area=None):
+        return StaffFactory(role=role, team=team, service_area=area, user__username=username).user
+
+    return SimpleNamespace(
+        north=north,
+        south=south,
+        north_team=north_team,
+        south_team=south_team,
+        social_worker=person("social_worker", "sw", team=north_team),
+        practice_lead=person("practice_lead", "pl", team=north_team),
+        team_manager=person("team_manager", "tm", team=north_team),
+        area_manager=person("area_manager", "am", area=north),
+        service_manager=person("service_manager", "sm", area=north),
+        cp_chair=person("cp_chair", "chair"),
+        cp_chair_2=person("cp_chair", "chair2"),
+        cp_manager=person("cp_manager", "cpm"),
+        head_of_service=person("head_of_service", "hos"),
+        auditor=person("auditor", "auditor"),
+        other_social_worker=person("social_worker", "sw_south", team=south_team),
+        other_team_manager=person("team_manager", "tm_south", team=south_team),
+        other_area_manager=person("area_manager", "am_south", area=south),
+    )
