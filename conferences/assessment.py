@@ -220,7 +220,7 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
         last_plan_days = (last.end - last.start).days
         short_last_plan = is_short(last.start, last.end)
         long_last_plan = is_long(last.start, last.end)
-        repeated_concerns = proposed_concerns & last.categories
+        repeated_concerns = proposed_concerns & last.concerns
     else:
         last_plan_end = days_since_last_plan_end = last_plan_days = None
         within_12_months = within_2_years = short_last_plan = long_last_plan = False
@@ -234,7 +234,7 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
     repeated_services = proposed_services & previous_services
 
     challenge_triggers = set()
-    if any(plan.outstanding_actions_at_closure for plan in plans):
+    if plans and last.outstanding_actions_at_closure:
         challenge_triggers.add(OUTSTANDING_ACTIONS_AT_CLOSURE)
     if any(plan.core_group_actions_not_implemented for plan in plans):
         challenge_triggers.add(CORE_GROUP_ACTIONS_NOT_IMPLEMENTED)

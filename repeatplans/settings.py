@@ -70,7 +70,9 @@ if not _database_url:
 
     _database_url = database_url()
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
-DATABASES["default"].setdefault("TEST", {})
+# Lets parallel test runs on one server keep apart (pytest-xdist adds its own suffix).
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
