@@ -234,7 +234,7 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
     repeated_services = proposed_services & previous_services
 
     challenge_triggers = set()
-    if plans and last.outstanding_actions_at_closure:
+    if any(plan.outstanding_actions_at_closure for plan in plans):
         challenge_triggers.add(OUTSTANDING_ACTIONS_AT_CLOSURE)
     if any(plan.core_group_actions_not_implemented for plan in plans):
         challenge_triggers.add(CORE_GROUP_ACTIONS_NOT_IMPLEMENTED)

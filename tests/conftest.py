@@ -2,10 +2,34 @@
 
 from types import SimpleNamespace
 
+import pgtrigger
 import pytest
+from django.test import TransactionTestCase
 
 from cases.permissions import ensure_role_groups
 from tests.factories import ServiceAreaFactory, StaffFactory, TeamFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_past_append_only_guards():
+    """Let the test flush through the audit tables' TRUNCATE guard, and nothing else.
+
+    A transactional test (`transaction=True`, `live_server`) ends with Django's flush, one TRUNCATE
+    of every table. The audit and history tables refuse TRUNCATE by trigger, which is their point,
+    so only that flush runs with the guard lifted; tests and the app still meet it.
+    """
+    guards = [
+        trigger.get_uri(model) for model, trigger in pgtrigger.registered() if trigger.name == "append_only_no_truncate"
+    ]
+    flush = TransactionTestCase._fixture_teardown
+
+    def flush_ignoring_guards(self):
+        with pgtrigger.ignore(*guards):
+            flush(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", flush_ignoring_guards)
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,150 @@
+"""`manage.py assess FILE`: run the gatekeeping assessment on a JSON request, with no database.
+
+For checking a child's history from a script or a census extract before anything is stored,
+and as the reference for what the assessment derives. Input:
+
+    {"on_date": "2025-06-01",
+     "plans": [{"start": "2023-01-10", "end": "2024-02-01", "categories": ["NEG"], "factors": ["3B"],
+                "services": ["parenting programme"], "outstanding_actions_at_closure": false,
+                "core_group_actions_not_implemented": false}],
+     "proposal": {"categories": ["NEG"], "factors": [], "services": []},
+     "siblings": 0}
+
+Any bad input exits with status 2 and one line on stderr, so a script can report it as it stands.
+"""
+
+import json
+import re
+import sys
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from conferences.assessment import AssessmentError, PlanRecord, Proposal, assess
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+_TOP_KEYS = {"on_date", "plans", "proposal", "siblings"}
+_PLAN_KEYS = {
+    "start",
+    "end",
+    "categories",
+    "factors",
+    "services",
+    "outstanding_actions_at_closure",
+    "core_group_actions_not_implemented",
+}
+_PROPOSAL_KEYS = {"categories", "factors", "services"}
+
+
+class BadInput(ValueError):
+    """The JSON does not have the shape the command documents."""
+
+
+def _object(value, where: str, allowed: set[str], required: set[str]) -> dict:
+    # Unknown keys are refused, because a misspelt optional key ("factor") would otherwise be
+    # ignored silently and the assessment would run on less than the user meant.
+    if not isinstance(value, dict):
+        raise BadInput(f"{where} must be a JSON object")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise BadInput(f"{where} has unknown keys: {', '.join(unknown)}")
+    missing = sorted(required - set(value))
+    if missing:
+        raise BadInput(f"{where} is missing {', '.join(missing)}")
+    return value
+
+
+def _date(value, where: str) -> date:
+    # date.fromisoformat alone would also take "20240101" and week dates; the format is YYYY-MM-DD.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise BadInput(f"{where} must be a date written YYYY-MM-DD, not {json.dumps(value)}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise BadInput(f"{where} is not a real date ({value}): {error}") from None
+
+
+def _strings(value, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise BadInput(f"{where} must be a list of strings")
+    return frozenset(value)
+
+
+def _flag(value, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise BadInput(f"{where} must be true or false, not {json.dumps(value)}")
+    return value
+
+
+def parse_request(data) -> tuple[list[PlanRecord], Proposal, date, int]:
+    """Turn the command's JSON into the assessment's arguments: (history, proposal, on_date, siblings)."""
+    data = _object(data, "the input", _TOP_KEYS, {"on_date", "plans", "proposal"})
+    on_date = _date(data["on_date"], "on_date")
+    if not isinstance(data["plans"], list):
+        raise BadInput("plans must be a list")
+    history = []
+    for index, raw in enumerate(data["plans"]):
+        where = f"plans[{index}]"
+        plan = _object(raw, where, _PLAN_KEYS, {"start", "categories"})
+        end = plan.get("end")
+        history.append(
+            PlanRecord(
+                start=_date(plan["start"], f"{where}.start"),
+                end=None if end is None else _date(end, f"{where}.end"),
+                categories=_strings(plan["categories"], f"{where}.categories"),
+                factors=_strings(plan.get("factors", []), f"{where}.factors"),
+                services=_strings(plan.get("services", []), f"{where}.services"),
+                outstanding_actions_at_closure=_flag(
+                    plan.get("outstanding_actions_at_closure", False), f"{where}.outstanding_actions_at_closure"
+                ),
+                core_group_actions_not_implemented=_flag(
+                    plan.get("core_group_actions_not_implemented", False),
+                    f"{where}.core_group_actions_not_implemented",
+                ),
+            )
+        )
+    raw_proposal = _object(data["proposal"], "proposal", _PROPOSAL_KEYS, {"categories"})
+    proposal = Proposal(
+        categories=_strings(raw_proposal["categories"], "proposal.categories"),
+        factors=_strings(raw_proposal.get("factors", []), "proposal.factors"),
+        services=_strings(raw_proposal.get("services", []), "proposal.services"),
+    )
+    siblings = data.get("siblings", 0)
+    if isinstance(siblings, bool) or not isinstance(siblings, int):
+        raise BadInput(f"siblings must be a whole number, not {json.dumps(siblings)}")
+    return history, proposal, on_date, siblings
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+class Command(BaseCommand):
+    help = "Assess a proposed CP conference against the child's plan history (JSON in, JSON out; no database)."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the request as JSON; - reads standard input")
+
+    def handle(self, *args, **options):
+        try:
+            text = self._read(options["file"])
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError) as error:
+                raise BadInput(f"invalid JSON: {error}") from None
+            history, proposal, on_date, siblings = parse_request(data)
+            result = assess(history, proposal, on_date, siblings)
+        except (BadInput, AssessmentError) as error:
+            raise CommandError(_one_line(str(error)), returncode=2) from None
+        self.stdout.write(json.dumps(result.to_dict(), indent=2))
+
+    def _read(self, path: str) -> str:
+        try:
+            if path == "-":
+                return sys.stdin.read()
+            with open(path, encoding="utf-8") as file:
+                return file.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise BadInput(f"cannot read {'standard input' if path == '-' else path}: {error}") from None
