@@ -27,8 +27,19 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
 
 
-def record_event(actor, action, *, request=None, child=None, challenge=None, description="",
-                 state_before="", state_after="", before=None, after=None) -> AuditEvent:
+def record_event(
+    actor,
+    action,
+    *,
+    request=None,
+    child=None,
+    challenge=None,
+    description="",
+    state_before="",
+    state_after="",
+    before=None,
+    after=None,
+) -> AuditEvent:
     if request is not None and child is None:
         child = request.child
     return AuditEvent.objects.create(

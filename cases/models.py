@@ -8,12 +8,12 @@ plan that breaks one.
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Func, Q
-from audit.history import tracked
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from audit.history import tracked
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, SEX_CHOICES
 from repeatplans.roles import Role
@@ -216,19 +216,26 @@ class CPPlan(models.Model):
         return {c for c in (self.initial_category, self.latest_category) if c}
 
     def clean(self):
-        errors = census_rules.plan_date_violations(self.start_date, self.end_date) if self.start_date else []
+        """Every census rule the plan breaks, at once, each message naming its DfE rule number."""
+        errors = {}
+        dates = census_rules.plan_date_violations(self.start_date, self.end_date) if self.start_date else []
+        if dates:
+            errors["end_date"] = [str(v) for v in dates]
+        for violation in census_rules.category_violations(self.initial_category, self.latest_category or None):
+            field = "initial_category" if violation.rule == "8905" else "latest_category"
+            errors.setdefault(field, []).append(str(violation))
         bad = census_rules.unknown_codes(factors=self.assessment_factors or [])
         if bad:
-            raise ValidationError({"assessment_factors": f"Unknown assessment factor code(s): {', '.join(bad)}."})
+            errors["assessment_factors"] = [f"Unknown assessment factor code(s): {', '.join(bad)}."]
         if self.held_by_other_council and not self.other_council:
-            raise ValidationError({"other_council": "Enter which council held the plan."})
-        if errors:
-            raise ValidationError({"end_date": [str(e) for e in errors]})
-        if self.child_id and self.start_date:
+            errors["other_council"] = ["Enter which council held the plan."]
+        if self.child_id and self.start_date and not dates:
             others = [(p.start_date, p.end_date) for p in self.child.plans.exclude(pk=self.pk)]
             history = census_rules.history_violations([*others, (self.start_date, self.end_date)])
             if history:
-                raise ValidationError([str(v) for v in history])
+                errors[NON_FIELD_ERRORS] = [str(v) for v in history]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Engagement(models.TextChoices):
@@ -252,3 +259,43 @@ class PlanService(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportRun(models.Model):
+    """One census return loaded in the background (cases/tasks.py): its progress, counts and the
+    rejected children, kept so that the auditor can download the report afterwards."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    file = models.FileField(upload_to="history_imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the file read.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    children_read = models.PositiveIntegerField(default=0)
+    children_created = models.PositiveIntegerField(default=0)
+    children_updated = models.PositiveIntegerField(default=0)
+    children_unchanged = models.PositiveIntegerField(default=0)
+    children_rejected = models.PositiveIntegerField(default=0)
+    plans_created = models.PositiveIntegerField(default=0)
+    plans_updated = models.PositiveIntegerField(default=0)
+    plans_unchanged = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True, help_text="The rejected children and the rules they break.")
+    error = models.TextField(blank=True, help_text="Why the run stopped, when it failed.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"Import of {self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -15,12 +15,33 @@ CHILD_PERMS = ("cases.view_child", "cases.change_child")
 
 # Model-wide permissions of the council-wide roles; auditors only read.
 COUNCIL_ROLE_PERMS = {
-    Role.CP_CHAIR: ["view_child", "change_child", "view_cpplan", "view_conferencerequest",
-                    "change_conferencerequest", "view_challenge", "change_challenge"],
-    Role.CP_MANAGER: ["view_child", "change_child", "view_cpplan", "view_conferencerequest",
-                      "change_conferencerequest", "view_challenge", "change_challenge"],
-    Role.HEAD_OF_SERVICE: ["view_child", "change_child", "view_cpplan", "view_conferencerequest",
-                           "change_conferencerequest", "view_challenge", "change_challenge"],
+    Role.CP_CHAIR: [
+        "view_child",
+        "change_child",
+        "view_cpplan",
+        "view_conferencerequest",
+        "change_conferencerequest",
+        "view_challenge",
+        "change_challenge",
+    ],
+    Role.CP_MANAGER: [
+        "view_child",
+        "change_child",
+        "view_cpplan",
+        "view_conferencerequest",
+        "change_conferencerequest",
+        "view_challenge",
+        "change_challenge",
+    ],
+    Role.HEAD_OF_SERVICE: [
+        "view_child",
+        "change_child",
+        "view_cpplan",
+        "view_conferencerequest",
+        "change_conferencerequest",
+        "view_challenge",
+        "change_challenge",
+    ],
     Role.AUDITOR: ["view_child", "view_cpplan", "view_conferencerequest", "view_challenge"],
 }
 

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""Loading CP plan history from census returns; mounted at /history-import/ (namespace history_import)."""
 
-urlpatterns = []
+from django.urls import path
+
+from cases import views_import
+
+urlpatterns = [
+    path("", views_import.upload, name="upload"),
+    path("runs/<int:pk>/", views_import.run_detail, name="run"),
+    path("runs/<int:pk>/status.json", views_import.run_status, name="run_status"),
+    path("runs/<int:pk>/rejections.csv", views_import.run_report, name="run_report"),
+]

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import CPPlan, Child, Engagement, Family, HowPlanEnded, PlanService, ServiceArea, Staff, Team
+from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService, ServiceArea, Staff, Team
 from cases.permissions import ensure_role_groups
 from conferences import records, transitions
 from repeatplans.roles import Role
@@ -43,15 +43,76 @@ PEOPLE = {
     "area.manager.birth25": (Role.AREA_MANAGER, "Bilal", "Iqbal", "Birth-25 Service"),
 }
 
-FIRST_NAMES = ["Amelia", "Noah", "Olivia", "Leo", "Isla", "Oscar", "Ava", "Arthur", "Mia", "Muhammad", "Ivy",
-               "George", "Freya", "Harry", "Lily", "Theo", "Rosie", "Jack", "Sophia", "Alfie", "Grace", "Finley",
-               "Evie", "Charlie", "Ella", "Jacob", "Poppy", "Mason", "Ruby", "Ethan"]
-SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
-            "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke",
-            "Khan", "Ahmed", "Kowalski", "Campbell"]
-SERVICES = ["Parenting programme", "Domestic abuse perpetrator programme", "Family support worker",
-            "Substance misuse service", "Adult mental health service", "Freedom programme",
-            "Family group conference", "Speech and language therapy", "Early help family hub"]
+FIRST_NAMES = [
+    "Amelia",
+    "Noah",
+    "Olivia",
+    "Leo",
+    "Isla",
+    "Oscar",
+    "Ava",
+    "Arthur",
+    "Mia",
+    "Muhammad",
+    "Ivy",
+    "George",
+    "Freya",
+    "Harry",
+    "Lily",
+    "Theo",
+    "Rosie",
+    "Jack",
+    "Sophia",
+    "Alfie",
+    "Grace",
+    "Finley",
+    "Evie",
+    "Charlie",
+    "Ella",
+    "Jacob",
+    "Poppy",
+    "Mason",
+    "Ruby",
+    "Ethan",
+]
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Khan",
+    "Ahmed",
+    "Kowalski",
+    "Campbell",
+]
+SERVICES = [
+    "Parenting programme",
+    "Domestic abuse perpetrator programme",
+    "Family support worker",
+    "Substance misuse service",
+    "Adult mental health service",
+    "Freedom programme",
+    "Family group conference",
+    "Speech and language therapy",
+    "Early help family hub",
+]
 FACTORS = ["1B", "2B", "3B", "3C", "4B", "16A", "17A", "5B", "10A", "11A"]
 CATEGORIES = ["NEG", "NEG", "NEG", "EMO", "EMO", "PHY", "SAB", "MUL"]
 OTHER_COUNCILS = ["Bath and North East Somerset", "South Gloucestershire", "North Somerset", "Cardiff"]
@@ -122,8 +183,14 @@ def _families_and_histories(rng, teams, people, today, count) -> list:
         "South Area Unit": people["worker.south"],
         "Birth-25 Team": people["worker.birth25"],
     }
-    case_teams = ["North Area Unit", "North Area Unit", "North Area Unit", "South Area Unit", "Birth-25 Team",
-                  "Through Care Team"]
+    case_teams = [
+        "North Area Unit",
+        "North Area Unit",
+        "North Area Unit",
+        "South Area Unit",
+        "Birth-25 Team",
+        "Through Care Team",
+    ]
     made = []
     number = 0
     while len(made) < count:
@@ -176,8 +243,11 @@ def _plan(rng, child, start, end, other_council=False):
         initial_category=category,
         latest_category=category if rng.random() < 0.8 else rng.choice(CATEGORIES),
         assessment_factors=sorted(set(rng.sample(FACTORS, rng.randint(1, 3)))),
-        how_ended=(rng.choice([HowPlanEnded.STEPPED_DOWN_CIN, HowPlanEnded.STEPPED_DOWN_CIN, HowPlanEnded.CLOSED])
-                   if end else ""),
+        how_ended=(
+            rng.choice([HowPlanEnded.STEPPED_DOWN_CIN, HowPlanEnded.STEPPED_DOWN_CIN, HowPlanEnded.CLOSED])
+            if end
+            else ""
+        ),
         outstanding_actions_at_closure=bool(end) and rng.random() < 0.2,
         core_group_actions_not_implemented=bool(end) and (short or rng.random() < 0.15),
         held_by_other_council=other_council,
@@ -190,20 +260,37 @@ def _plan(rng, child, start, end, other_council=False):
 def _requests(rng, people, children, today) -> list:
     """Requests in every state, for children of the North Area Unit and the Birth-25 Team."""
     made = []
-    candidates = [c for c in children if c.team and c.team.name in ("North Area Unit", "Birth-25 Team")
-                  and not c.plans.filter(end_date__isnull=True).exists()]
+    candidates = [
+        c
+        for c in children
+        if c.team
+        and c.team.name in ("North Area Unit", "Birth-25 Team")
+        and not c.plans.filter(end_date__isnull=True).exists()
+    ]
     repeat = [c for c in candidates if c.plans.exists()]
     first = [c for c in candidates if not c.plans.exists()]
     third = [c for c in repeat if c.plans.count() >= 2]
     second = [c for c in repeat if c.plans.count() == 1]
 
     scenarios = [
-        (second, "draft"), (second, "prior_plan_check"), (second, "manager_discussion"),
-        (second, "manager_discussion"), (second, "cpc_screening"), (second, "cpc_screening"),
-        (third, "cpc_screening"), (third, "head_of_service_signoff"), (second, "ready_to_convene"),
-        (second, "convened"), (second, "closed_alternative_route"), (second, "declined"),
-        (second, "withdrawn"), (second, "returned"), (third, "refused"), (first, "ready_to_convene"),
-        (first, "draft"), (third, "head_of_service_signoff"),
+        (second, "draft"),
+        (second, "prior_plan_check"),
+        (second, "manager_discussion"),
+        (second, "manager_discussion"),
+        (second, "cpc_screening"),
+        (second, "cpc_screening"),
+        (third, "cpc_screening"),
+        (third, "head_of_service_signoff"),
+        (second, "ready_to_convene"),
+        (second, "convened"),
+        (second, "closed_alternative_route"),
+        (second, "declined"),
+        (second, "withdrawn"),
+        (second, "returned"),
+        (third, "refused"),
+        (first, "ready_to_convene"),
+        (first, "draft"),
+        (third, "head_of_service_signoff"),
     ]
     used = set()
     for pool, target in scenarios:
@@ -230,13 +317,19 @@ def _walk(rng, people, child, target, today):
     previous_services = list(PlanService.objects.filter(plan=last).values_list("name", flat=True)) if last else []
     services = sorted({rng.choice(SERVICES), *(previous_services[:1])})
     records.update_proposal(
-        request.pk, worker, reason="Concerns have returned after a period of stability: " + rng.choice([
-            "the school reports the children arriving hungry and unkempt.",
-            "police attended a domestic incident with the children present.",
-            "the mother's former partner has returned to the household.",
-            "a referral from health about missed appointments and a bruise.",
-        ]),
-        categories=[rng.choice(["NEG", "EMO", "PHY"])], factors=sorted(set(rng.sample(FACTORS, 2))),
+        request.pk,
+        worker,
+        reason="Concerns have returned after a period of stability: "
+        + rng.choice(
+            [
+                "the school reports the children arriving hungry and unkempt.",
+                "police attended a domestic incident with the children present.",
+                "the mother's former partner has returned to the household.",
+                "a referral from health about missed appointments and a bruise.",
+            ]
+        ),
+        categories=[rng.choice(["NEG", "EMO", "PHY"])],
+        factors=sorted(set(rng.sample(FACTORS, 2))),
         strategy_discussion_date=today - datetime.timedelta(days=rng.randint(1, 6)),
     )
     records.set_proposed_services(request.pk, worker, services)
@@ -257,11 +350,16 @@ def _walk(rng, people, child, target, today):
         return request
     if target == "closed_alternative_route":
         return transitions.choose_alternative_route(
-            request.pk, manager, route="pre_proceedings", alternatives_considered=["legal_planning"],
+            request.pk,
+            manager,
+            route="pre_proceedings",
+            alternatives_considered=["legal_planning"],
             rationale="Third period of concern; legal planning meeting advised pre-proceedings instead of a plan.",
         )
     request = transitions.proceed(
-        request.pk, manager, alternatives_considered=["pre_proceedings", "child_in_need"],
+        request.pk,
+        manager,
+        alternatives_considered=["pre_proceedings", "child_in_need"],
         rationale="Considered pre-proceedings and CIN planning; the new risks need multi-agency CP planning.",
     )
     if target == "cpc_screening":
@@ -275,13 +373,17 @@ def _walk(rng, people, child, target, today):
 
     assessment = assessment_for(request)
     records.record_screening(
-        request.pk, chair, difference="A plan brings the substance misuse service the last plan lacked.",
+        request.pk,
+        chair,
+        difference="A plan brings the substance misuse service the last plan lacked.",
         timescale_weeks=rng.choice([12, 16, 24]),
         challenge_not_issued_reason="" if not assessment.challenge_triggers else "",
     )
     if assessment.challenge_triggers:
         records.issue_challenge(
-            request.pk, chair, triggers=list(assessment.challenge_triggers),
+            request.pk,
+            chair,
+            triggers=list(assessment.challenge_triggers),
             challenge="The previous plan closed with core-group actions outstanding: what will be different?",
             response_due=today + datetime.timedelta(days=14),
         )
@@ -294,7 +396,9 @@ def _walk(rng, people, child, target, today):
         return transitions.refuse(request.pk, hos, reason="The risks are the same as under the last two plans.")
     if request.state == "head_of_service_signoff":
         request = transitions.agree(
-            request.pk, hos, grounds=["circumstances_substantially_changed"],
+            request.pk,
+            hos,
+            grounds=["circumstances_substantially_changed"],
             rationale="A new partner with a history of violence has moved in.",
         )
     if target == "convened":
@@ -304,11 +408,14 @@ def _walk(rng, people, child, target, today):
 
 def _fill_worker_facts(request, worker, child, services, previous_services, today):
     records.record_partners_informed(
-        request.pk, worker, informed_on=today - datetime.timedelta(days=2),
+        request.pk,
+        worker,
+        informed_on=today - datetime.timedelta(days=2),
         context="Partners told of the previous plan (dates, category, why it ended) at the strategy discussion.",
     )
     records.record_analysis(
-        request.pk, worker,
+        request.pk,
+        worker,
         time_since="The previous plan ended recently; change was not sustained once support reduced.",
         plan_length="The previous plan ran long enough to show the family could engage while supported.",
         risks="Neglect recurs; drug misuse by the mother's partner is new and surfaced as the old risk reduced.",
@@ -317,7 +424,9 @@ def _fill_worker_facts(request, worker, child, services, previous_services, toda
     for service in request.proposed_services.all():
         if service.name in previous_services:
             records.record_service_rationale(
-                request.pk, worker, service.pk,
+                request.pk,
+                worker,
+                service.pk,
                 repeat_rationale="The mother engaged well last time and asked for it again.",
                 expected_impact="Keeps routines in place while the new service starts.",
             )
@@ -326,6 +435,8 @@ def _fill_worker_facts(request, worker, child, services, previous_services, toda
             request.pk, worker, sibling_id=sibling.pk, include=True, reason="Lives in the same household."
         )
     records.record_cp_chair_conversation(
-        request.pk, worker, conversation="Talked through how to run the conference and engage the father.",
+        request.pk,
+        worker,
+        conversation="Talked through how to run the conference and engage the father.",
         held_on=today - datetime.timedelta(days=1),
     )

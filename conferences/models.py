@@ -10,9 +10,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
-from audit.history import tracked
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from audit.history import tracked
 from cases.codes import CATEGORY_CHOICES
 from cases.models import Child
 
@@ -53,7 +53,10 @@ class HistorySource(models.TextChoices):
 
 class HeadOfServiceGround(models.TextChoices):
     RISKS_DIFFERENT = "risks_significantly_different", "The risks are significantly different"
-    CIRCUMSTANCES_CHANGED = "circumstances_substantially_changed", "The child's circumstances have substantially changed"
+    CIRCUMSTANCES_CHANGED = (
+        "circumstances_substantially_changed",
+        "The child's circumstances have substantially changed",
+    )
 
 
 def _permitted(name):
@@ -177,68 +180,123 @@ class ConferenceRequest(ConcurrentTransitionMixin, models.Model):
 
     # The transitions. Call them only through conferences.transitions, never directly.
 
-    @transition(field=state, source=State.DRAFT, target=State.PRIOR_PLAN_CHECK,
-                conditions=[_requirements_met("submit")], permission=_permitted("submit"))
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.PRIOR_PLAN_CHECK,
+        conditions=[_requirements_met("submit")],
+        permission=_permitted("submit"),
+    )
     def submit(self):
         pass
 
-    @transition(field=state, source=State.PRIOR_PLAN_CHECK, target=State.READY_TO_CONVENE,
-                conditions=[_requirements_met("confirm_no_previous_plan")],
-                permission=_permitted("confirm_no_previous_plan"))
+    @transition(
+        field=state,
+        source=State.PRIOR_PLAN_CHECK,
+        target=State.READY_TO_CONVENE,
+        conditions=[_requirements_met("confirm_no_previous_plan")],
+        permission=_permitted("confirm_no_previous_plan"),
+    )
     def confirm_no_previous_plan(self):
         pass
 
-    @transition(field=state, source=State.PRIOR_PLAN_CHECK, target=State.MANAGER_DISCUSSION,
-                conditions=[_requirements_met("confirm_previous_plan")],
-                permission=_permitted("confirm_previous_plan"))
+    @transition(
+        field=state,
+        source=State.PRIOR_PLAN_CHECK,
+        target=State.MANAGER_DISCUSSION,
+        conditions=[_requirements_met("confirm_previous_plan")],
+        permission=_permitted("confirm_previous_plan"),
+    )
     def confirm_previous_plan(self):
         pass
 
-    @transition(field=state, source=State.MANAGER_DISCUSSION, target=State.CLOSED_ALTERNATIVE_ROUTE,
-                conditions=[_requirements_met("choose_alternative_route")],
-                permission=_permitted("choose_alternative_route"))
+    @transition(
+        field=state,
+        source=State.MANAGER_DISCUSSION,
+        target=State.CLOSED_ALTERNATIVE_ROUTE,
+        conditions=[_requirements_met("choose_alternative_route")],
+        permission=_permitted("choose_alternative_route"),
+    )
     def choose_alternative_route(self):
         pass
 
-    @transition(field=state, source=State.MANAGER_DISCUSSION, target=State.CPC_SCREENING,
-                conditions=[_requirements_met("proceed")], permission=_permitted("proceed"))
+    @transition(
+        field=state,
+        source=State.MANAGER_DISCUSSION,
+        target=State.CPC_SCREENING,
+        conditions=[_requirements_met("proceed")],
+        permission=_permitted("proceed"),
+    )
     def proceed(self):
         pass
 
-    @transition(field=state, source=State.CPC_SCREENING, target=State.DRAFT,
-                conditions=[_requirements_met("return_for_information")],
-                permission=_permitted("return_for_information"))
+    @transition(
+        field=state,
+        source=State.CPC_SCREENING,
+        target=State.DRAFT,
+        conditions=[_requirements_met("return_for_information")],
+        permission=_permitted("return_for_information"),
+    )
     def return_for_information(self):
         pass
 
-    @transition(field=state, source=State.CPC_SCREENING, target=State.DECLINED,
-                conditions=[_requirements_met("decline")], permission=_permitted("decline"))
+    @transition(
+        field=state,
+        source=State.CPC_SCREENING,
+        target=State.DECLINED,
+        conditions=[_requirements_met("decline")],
+        permission=_permitted("decline"),
+    )
     def decline(self):
         pass
 
-    @transition(field=state, source=State.CPC_SCREENING,
-                target=RETURN_VALUE(State.READY_TO_CONVENE, State.HEAD_OF_SERVICE_SIGNOFF),
-                conditions=[_requirements_met("accept")], permission=_permitted("accept"))
+    @transition(
+        field=state,
+        source=State.CPC_SCREENING,
+        target=RETURN_VALUE(State.READY_TO_CONVENE, State.HEAD_OF_SERVICE_SIGNOFF),
+        conditions=[_requirements_met("accept")],
+        permission=_permitted("accept"),
+    )
     def accept(self, plan_number: int):
         return State.HEAD_OF_SERVICE_SIGNOFF if plan_number >= 3 else State.READY_TO_CONVENE
 
-    @transition(field=state, source=State.HEAD_OF_SERVICE_SIGNOFF, target=State.READY_TO_CONVENE,
-                conditions=[_requirements_met("agree")], permission=_permitted("agree"))
+    @transition(
+        field=state,
+        source=State.HEAD_OF_SERVICE_SIGNOFF,
+        target=State.READY_TO_CONVENE,
+        conditions=[_requirements_met("agree")],
+        permission=_permitted("agree"),
+    )
     def agree(self):
         pass
 
-    @transition(field=state, source=State.HEAD_OF_SERVICE_SIGNOFF, target=State.DECLINED,
-                conditions=[_requirements_met("refuse")], permission=_permitted("refuse"))
+    @transition(
+        field=state,
+        source=State.HEAD_OF_SERVICE_SIGNOFF,
+        target=State.DECLINED,
+        conditions=[_requirements_met("refuse")],
+        permission=_permitted("refuse"),
+    )
     def refuse(self):
         pass
 
-    @transition(field=state, source=State.READY_TO_CONVENE, target=State.CONVENED,
-                conditions=[_requirements_met("record_conference")], permission=_permitted("record_conference"))
+    @transition(
+        field=state,
+        source=State.READY_TO_CONVENE,
+        target=State.CONVENED,
+        conditions=[_requirements_met("record_conference")],
+        permission=_permitted("record_conference"),
+    )
     def record_conference(self):
         pass
 
-    @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN,
-                conditions=[_requirements_met("withdraw")], permission=_permitted("withdraw"))
+    @transition(
+        field=state,
+        source=OPEN_STATES,
+        target=State.WITHDRAWN,
+        conditions=[_requirements_met("withdraw")],
+        permission=_permitted("withdraw"),
+    )
     def withdraw(self):
         pass
 
@@ -293,6 +351,9 @@ class SiblingDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "sibling"], name="sibling_decision_unique")]
+
+    def __str__(self):
+        return f"{self.sibling}: {'include' if self.include_in_conference else 'not included'}"
 
 
 class ChallengeState(models.TextChoices):

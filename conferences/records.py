@@ -13,8 +13,15 @@ from django.utils import timezone
 from audit.services import changed, record_event, snapshot
 from cases.census_rules import unknown_codes
 from cases.models import Child
-from conferences.errors import ActionRefused, NotPermitted
-from conferences.models import Challenge, ChallengeState, ChallengeTrigger, ConferenceRequest, ProposedService, SiblingDecision
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.models import (
+    Challenge,
+    ChallengeState,
+    ChallengeTrigger,
+    ConferenceRequest,
+    ProposedService,
+    SiblingDecision,
+)
 from conferences.permissions import challenge_refusal, may_start_request, record_refusal
 from conferences.transitions import locked_request
 
@@ -50,8 +57,15 @@ def _update(request_id, user, record, values: dict, *, expected_state=None, vali
         request.save(update_fields=list(values))
         old, new = changed(before, snapshot(request, values))
         if new:
-            record_event(user, f"record_{record}", request=request, before=old, after=new,
-                         state_before=request.state, state_after=request.state)
+            record_event(
+                user,
+                f"record_{record}",
+                request=request,
+                before=old,
+                after=new,
+                state_before=request.state,
+                state_after=request.state,
+            )
         return request
 
 
@@ -60,17 +74,21 @@ def _codes_valid(request, values):
     return [f"Unknown census code(s): {', '.join(bad)}."] if bad else []
 
 
-def update_proposal(request_id, user, *, reason, categories, factors, strategy_discussion_date=None,
-                    expected_state=None):
+def update_proposal(
+    request_id, user, *, reason, categories, factors, strategy_discussion_date=None, expected_state=None
+):
     return _update(
-        request_id, user, "proposal",
+        request_id,
+        user,
+        "proposal",
         {
             "reason": reason.strip(),
             "proposed_categories": sorted(set(categories)),
             "proposed_factors": sorted(set(factors)),
             "strategy_discussion_date": strategy_discussion_date,
         },
-        expected_state=expected_state, validate=_codes_valid,
+        expected_state=expected_state,
+        validate=_codes_valid,
     )
 
 
@@ -86,16 +104,37 @@ def set_proposed_services(request_id, user, names, *, expected_state=None):
         for name in names:
             ProposedService.objects.get_or_create(request=request, name=name)
         if before != names:
-            record_event(user, "record_proposed_services", request=request,
-                         before={"services": before}, after={"services": names})
+            record_event(
+                user,
+                "record_proposed_services",
+                request=request,
+                before={"services": before},
+                after={"services": names},
+            )
         return request
 
 
-def record_service_rationale(request_id, user, service_id, *, repeat_rationale, expected_impact,
-                             provision_gap="", gap_owner=None, gap_resolve_by=None,
-                             gap_caused_by_partner_agency=False, expected_state=None):
-    fields = ["repeat_rationale", "expected_impact", "provision_gap", "gap_owner", "gap_resolve_by",
-              "gap_caused_by_partner_agency"]
+def record_service_rationale(
+    request_id,
+    user,
+    service_id,
+    *,
+    repeat_rationale,
+    expected_impact,
+    provision_gap="",
+    gap_owner=None,
+    gap_resolve_by=None,
+    gap_caused_by_partner_agency=False,
+    expected_state=None,
+):
+    fields = [
+        "repeat_rationale",
+        "expected_impact",
+        "provision_gap",
+        "gap_owner",
+        "gap_resolve_by",
+        "gap_caused_by_partner_agency",
+    ]
     with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "service_rationale")
         if refusal:
@@ -114,8 +153,9 @@ def record_service_rationale(request_id, user, service_id, *, repeat_rationale, 
         service.save()
         old, new = changed(before, snapshot(service, fields))
         if new:
-            record_event(user, "record_service_rationale", request=request, description=service.name,
-                         before=old, after=new)
+            record_event(
+                user, "record_service_rationale", request=request, description=service.name, before=old, after=new
+            )
         return service
 
 
@@ -125,14 +165,21 @@ def record_partners_informed(request_id, user, *, informed_on: date, context: st
             return ["The date partners were told cannot be in the future."]
         return []
 
-    return _update(request_id, user, "partners_informed",
-                   {"partners_informed_on": informed_on, "partners_informed_context": context.strip()},
-                   expected_state=expected_state, validate=validate)
+    return _update(
+        request_id,
+        user,
+        "partners_informed",
+        {"partners_informed_on": informed_on, "partners_informed_context": context.strip()},
+        expected_state=expected_state,
+        validate=validate,
+    )
 
 
 def record_analysis(request_id, user, *, time_since, plan_length, risks, services, expected_state=None):
     return _update(
-        request_id, user, "analysis",
+        request_id,
+        user,
+        "analysis",
         {
             "analysis_time_since": time_since.strip(),
             "analysis_plan_length": plan_length.strip(),
@@ -144,19 +191,28 @@ def record_analysis(request_id, user, *, time_since, plan_length, risks, service
 
 
 def record_cp_chair_conversation(request_id, user, *, conversation, held_on=None, expected_state=None):
-    return _update(request_id, user, "cp_chair_conversation",
-                   {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
-                   expected_state=expected_state)
+    return _update(
+        request_id,
+        user,
+        "cp_chair_conversation",
+        {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
+        expected_state=expected_state,
+    )
 
 
 def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None):
-    return _update(request_id, user, "cp_manager_consultation",
-                   {"cp_manager_consultation": consultation.strip(), "cp_manager_consulted_by": user},
-                   expected_state=expected_state)
+    return _update(
+        request_id,
+        user,
+        "cp_manager_consultation",
+        {"cp_manager_consultation": consultation.strip(), "cp_manager_consulted_by": user},
+        expected_state=expected_state,
+    )
 
 
-def record_screening(request_id, user, *, difference, timescale_weeks, challenge_not_issued_reason="",
-                     expected_state=None):
+def record_screening(
+    request_id, user, *, difference, timescale_weeks, challenge_not_issued_reason="", expected_state=None
+):
     def validate(request, values):
         weeks = values["screening_timescale_weeks"]
         if weeks is not None and not 1 <= weeks <= 104:
@@ -164,13 +220,16 @@ def record_screening(request_id, user, *, difference, timescale_weeks, challenge
         return []
 
     return _update(
-        request_id, user, "screening",
+        request_id,
+        user,
+        "screening",
         {
             "screening_difference": difference.strip(),
             "screening_timescale_weeks": timescale_weeks,
             "challenge_not_issued_reason": challenge_not_issued_reason.strip(),
         },
-        expected_state=expected_state, validate=validate,
+        expected_state=expected_state,
+        validate=validate,
     )
 
 
@@ -184,11 +243,16 @@ def record_sibling_decision(request_id, user, *, sibling_id, include: bool, reas
         if not reason.strip():
             raise ActionRefused("Give the reason for the sibling decision.")
         decision, _ = SiblingDecision.objects.update_or_create(
-            request=request, sibling_id=sibling_id,
+            request=request,
+            sibling_id=sibling_id,
             defaults={"include_in_conference": include, "reason": reason.strip()},
         )
-        record_event(user, "record_sibling_decision", request=request,
-                     after={"sibling": sibling_id, "include_in_conference": include, "reason": reason.strip()})
+        record_event(
+            user,
+            "record_sibling_decision",
+            request=request,
+            after={"sibling": sibling_id, "include_in_conference": include, "reason": reason.strip()},
+        )
         return decision
 
 
@@ -216,9 +280,19 @@ def issue_challenge(request_id, user, *, triggers, challenge, response_due: date
             issued_by=user,
             response_due=response_due,
         )
-        record_event(user, "issue_challenge", request=request, challenge=issued,
-                     state_after=issued.state, after={"triggers": issued.triggers, "response_due": str(response_due)})
+        record_event(
+            user,
+            "issue_challenge",
+            request=request,
+            challenge=issued,
+            state_after=issued.state,
+            after={"triggers": issued.triggers, "response_due": str(response_due)},
+        )
         return issued
+
+
+# How each challenge step reads in a refusal: "it cannot be answered now".
+STEP_DONE = {"respond": "answered", "resolve": "resolved", "escalate": "escalated"}
 
 
 def _challenge_step(challenge_id, user, action, *, text_field, text, stamp_by, stamp_at, expected_state=None):
@@ -228,37 +302,72 @@ def _challenge_step(challenge_id, user, action, *, text_field, text, stamp_by, s
         except Challenge.DoesNotExist:
             raise ActionRefused("The challenge does not exist.") from None
         if expected_state and challenge.state != expected_state:
-            raise ActionRefused("The challenge changed while you were looking at it. Look at it again.")
+            raise RequestChanged("The challenge changed while you were looking at it. Look at it again.")
         refusal = challenge_refusal(user, challenge, action)
         if refusal:
             raise NotPermitted(refusal)
         if not text.strip():
             raise ActionRefused("Write the " + ("response." if action == "respond" else "resolution."))
         state_before = challenge.state
-        if state_before not in {ChallengeState.ISSUED, ChallengeState.RESPONDED} or (
-            action == "resolve" and state_before != ChallengeState.RESPONDED
-        ) or (action == "respond" and state_before != ChallengeState.ISSUED):
-            raise ActionRefused(f"The challenge is '{challenge.get_state_display()}': it cannot be {action}d now.")
+        if (
+            state_before not in {ChallengeState.ISSUED, ChallengeState.RESPONDED}
+            or (action == "resolve" and state_before != ChallengeState.RESPONDED)
+            or (action == "respond" and state_before != ChallengeState.ISSUED)
+        ):
+            raise ActionRefused(
+                f"The challenge is '{challenge.get_state_display()}': it cannot be {STEP_DONE[action]} now."
+            )
         setattr(challenge, text_field, text.strip())
         setattr(challenge, stamp_by, user)
         setattr(challenge, stamp_at, timezone.now())
         getattr(challenge, action)()
         challenge.save()
-        record_event(user, f"{action}_challenge", request=challenge.request, challenge=challenge,
-                     state_before=state_before, state_after=challenge.state, after={text_field: text.strip()})
+        record_event(
+            user,
+            f"{action}_challenge",
+            request=challenge.request,
+            challenge=challenge,
+            state_before=state_before,
+            state_after=challenge.state,
+            after={text_field: text.strip()},
+        )
         return challenge
 
 
 def respond_to_challenge(challenge_id, user, *, response, expected_state=None):
-    return _challenge_step(challenge_id, user, "respond", text_field="response", text=response,
-                           stamp_by="responded_by", stamp_at="responded_at", expected_state=expected_state)
+    return _challenge_step(
+        challenge_id,
+        user,
+        "respond",
+        text_field="response",
+        text=response,
+        stamp_by="responded_by",
+        stamp_at="responded_at",
+        expected_state=expected_state,
+    )
 
 
 def resolve_challenge(challenge_id, user, *, resolution, expected_state=None):
-    return _challenge_step(challenge_id, user, "resolve", text_field="resolution", text=resolution,
-                           stamp_by="closed_by", stamp_at="closed_at", expected_state=expected_state)
+    return _challenge_step(
+        challenge_id,
+        user,
+        "resolve",
+        text_field="resolution",
+        text=resolution,
+        stamp_by="closed_by",
+        stamp_at="closed_at",
+        expected_state=expected_state,
+    )
 
 
 def escalate_challenge(challenge_id, user, *, resolution, expected_state=None):
-    return _challenge_step(challenge_id, user, "escalate", text_field="resolution", text=resolution,
-                           stamp_by="closed_by", stamp_at="closed_at", expected_state=expected_state)
+    return _challenge_step(
+        challenge_id,
+        user,
+        "escalate",
+        text_field="resolution",
+        text=resolution,
+        stamp_by="closed_by",
+        stamp_at="closed_at",
+        expected_state=expected_state,
+    )

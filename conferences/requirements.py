@@ -170,7 +170,8 @@ def missing_for(request, name) -> list[str]:
     for step in STEPS_CHECKED_AT.get(name, []):
         if step in required:
             missing += step_missing(request, step, assessment)
-    return missing
+    # The manager discussion (R2) and the Service Manager's rationale (R8) are one record: say it once.
+    return list(dict.fromkeys(missing))
 
 
 def outstanding_steps(request) -> dict[str, list[str]]:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from conferences.assessment import Assessment, AssessmentError, PlanRecord, Proposal, assess
 
 
-def plan_records(child) -> list[PlanRecord]:
+def plan_records(child, started_before: date | None = None) -> list[PlanRecord]:
+    """The child's plans as the assessment takes them; `started_before` leaves out later plans."""
     return [
         PlanRecord(
             start=plan.start_date,
@@ -23,6 +24,7 @@ def plan_records(child) -> list[PlanRecord]:
             core_group_actions_not_implemented=plan.core_group_actions_not_implemented,
         )
         for plan in child.plans.all()
+        if started_before is None or plan.start_date < started_before
     ]
 
 
@@ -41,20 +43,30 @@ def assessment_date(request) -> date:
     return timezone.localdate(request.submitted_at)
 
 
-def assessment_for(request, on_date: date | None = None) -> Assessment:
-    """The assessment of a request. Raises AssessmentError when the history breaks a rule."""
+def assessment_for(request, on_date: date | None = None, siblings: int | None = None) -> Assessment:
+    """The assessment of a request. Raises AssessmentError when the history breaks a rule.
+
+    Lists pass `siblings` from a queryset annotation so that assessing many rows costs no query
+    per row; otherwise the child's siblings on record are counted here.
+    """
     child = request.child
+    on_date = on_date or assessment_date(request)
+    # A decided request is judged on the history it was decided on: the plan the conference
+    # itself started (and any later one) is not part of it.
+    started_before = None if request.is_open else on_date
     return assess(
-        plan_records(child),
+        plan_records(child, started_before),
         proposal_of(request),
-        on_date or assessment_date(request),
-        siblings=child.siblings().count(),
+        on_date,
+        siblings=child.siblings().count() if siblings is None else siblings,
     )
 
 
-def try_assessment(request, on_date: date | None = None) -> tuple[Assessment | None, str | None]:
+def try_assessment(
+    request, on_date: date | None = None, siblings: int | None = None
+) -> tuple[Assessment | None, str | None]:
     """For pages: the assessment, or the reason it cannot be made."""
     try:
-        return assessment_for(request, on_date), None
+        return assessment_for(request, on_date, siblings), None
     except AssessmentError as error:
         return None, str(error)

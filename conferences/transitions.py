@@ -75,7 +75,10 @@ def _transition(request_id, user, name, *, expected_state=None, facts=None, args
 def submit(request_id, user, *, expected_state=None):
     now = timezone.now()
     return _transition(
-        request_id, user, "submit", expected_state=expected_state,
+        request_id,
+        user,
+        "submit",
+        expected_state=expected_state,
         facts={"submitted_by": user, "submitted_at": now},
     )
 
@@ -87,7 +90,10 @@ def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_stat
         request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
         name = "confirm_previous_plan" if _is_repeat(request) else "confirm_no_previous_plan"
         return _transition(
-            request_id, user, name, expected_state=expected_state,
+            request_id,
+            user,
+            name,
+            expected_state=expected_state,
             facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
         )
 
@@ -104,7 +110,10 @@ def _is_repeat(request):
 def proceed(request_id, user, *, alternatives_considered, rationale, expected_state=None):
     """R2 and R8: the manager records the alternatives considered and the rationale for another plan."""
     return _transition(
-        request_id, user, "proceed", expected_state=expected_state,
+        request_id,
+        user,
+        "proceed",
+        expected_state=expected_state,
         facts={
             "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered}),
             "manager_rationale": rationale.strip(),
@@ -117,7 +126,10 @@ def proceed(request_id, user, *, alternatives_considered, rationale, expected_st
 def choose_alternative_route(request_id, user, *, route, alternatives_considered, rationale, expected_state=None):
     route = AlternativeRoute(route) if route else ""
     return _transition(
-        request_id, user, "choose_alternative_route", expected_state=expected_state,
+        request_id,
+        user,
+        "choose_alternative_route",
+        expected_state=expected_state,
         facts={
             "alternative_route": route,
             "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered} | {route} - {""}),
@@ -130,14 +142,18 @@ def choose_alternative_route(request_id, user, *, route, alternatives_considered
 
 def return_for_information(request_id, user, *, questions, expected_state=None):
     return _transition(
-        request_id, user, "return_for_information", expected_state=expected_state,
+        request_id,
+        user,
+        "return_for_information",
+        expected_state=expected_state,
         facts={"returned_questions": questions.strip(), "decision_reason": questions.strip()},
     )
 
 
 def decline(request_id, user, *, reason, expected_state=None):
-    return _transition(request_id, user, "decline", expected_state=expected_state,
-                       facts={"decision_reason": reason.strip()})
+    return _transition(
+        request_id, user, "decline", expected_state=expected_state, facts={"decision_reason": reason.strip()}
+    )
 
 
 def accept(request_id, user, *, expected_state=None):
@@ -151,15 +167,22 @@ def accept(request_id, user, *, expected_state=None):
         except AssessmentError as error:
             raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
         return _transition(
-            request_id, user, "accept", expected_state=expected_state,
-            facts={"screened_by": user}, args=(plan_number,),
+            request_id,
+            user,
+            "accept",
+            expected_state=expected_state,
+            facts={"screened_by": user},
+            args=(plan_number,),
         )
 
 
 def agree(request_id, user, *, grounds, rationale, expected_state=None):
     """R10: only on the ground that the risks are significantly different or circumstances substantially changed."""
     return _transition(
-        request_id, user, "agree", expected_state=expected_state,
+        request_id,
+        user,
+        "agree",
+        expected_state=expected_state,
         facts={
             "head_of_service_grounds": sorted({HeadOfServiceGround(g) for g in grounds}),
             "head_of_service_rationale": rationale.strip(),
@@ -170,7 +193,10 @@ def agree(request_id, user, *, grounds, rationale, expected_state=None):
 
 def refuse(request_id, user, *, reason, expected_state=None):
     return _transition(
-        request_id, user, "refuse", expected_state=expected_state,
+        request_id,
+        user,
+        "refuse",
+        expected_state=expected_state,
         facts={"decision_reason": reason.strip(), "head_of_service_decided_by": user},
     )
 
@@ -178,13 +204,15 @@ def refuse(request_id, user, *, reason, expected_state=None):
 def record_conference(request_id, user, *, held_on, expected_state=None):
     if held_on and held_on > timezone.localdate():
         raise ActionRefused("The conference date cannot be in the future.")
-    return _transition(request_id, user, "record_conference", expected_state=expected_state,
-                       facts={"conference_held_on": held_on})
+    return _transition(
+        request_id, user, "record_conference", expected_state=expected_state, facts={"conference_held_on": held_on}
+    )
 
 
 def withdraw(request_id, user, *, reason, expected_state=None):
-    return _transition(request_id, user, "withdraw", expected_state=expected_state,
-                       facts={"decision_reason": reason.strip()})
+    return _transition(
+        request_id, user, "withdraw", expected_state=expected_state, facts={"decision_reason": reason.strip()}
+    )
 
 
 # The transitions a page may offer, by FSM method name, for "what you can do now".

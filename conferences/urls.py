@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Conference requests: the worker's step-by-step request and the request page everyone shares."""
 
-urlpatterns = []
+from django.urls import path
+
+from conferences.views import requests
+
+urlpatterns = [
+    path("start/<int:child_pk>/", requests.start, name="start"),
+    path("<int:pk>/", requests.request_detail, name="request_detail"),
+    path("<int:pk>/edit/<slug:slug>/", requests.section, name="section"),
+    path("<int:pk>/check/", requests.check_answers, name="check_answers"),
+    path("<int:pk>/prior-plan-check/", requests.prior_plan_check, name="prior_plan_check"),
+    path("<int:pk>/withdraw/", requests.withdraw, name="withdraw"),
+]

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The decision pages, mounted at /decisions/ under the namespace "decisions"."""
 
-urlpatterns = []
+from django.urls import path
+
+from conferences.views import challenges, dashboards, decisions
+
+urlpatterns = [
+    path("", dashboards.dashboard, name="dashboard"),
+    path("requests/<int:pk>/", decisions.decide, name="decide"),
+    path("challenges/", challenges.challenge_list, name="challenges"),
+    path("challenges/<int:pk>/", challenges.challenge_detail, name="challenge"),
+]

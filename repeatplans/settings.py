@@ -59,6 +59,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "repeatplans.navigation.navigation",
             ],
         },
     },
@@ -130,7 +131,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# A failing notification must not turn a saved decision into an error page.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -142,3 +144,36 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ---- Timescales, notifications and reminders (issue 5; notifications app, conferences/timescales.py) ----
+from celery.schedules import crontab  # noqa: E402
+
+INSTALLED_APPS += ["notifications"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_processors.notifications")
+
+# Local timescales in working days (the statutory 15 working days to conference is not configurable).
+GATEKEEPING_TIMESCALES = {
+    "manager_discussion": 2,
+    "cpc_screening": 2,
+    "head_of_service_signoff": 2,
+    "challenge_response": 10,
+    "challenge_resolution": 20,
+}
+# Overdue by more than this many working days: escalated one manager up; by twice as many, the next.
+ESCALATE_AFTER_WORKING_DAYS = int(os.environ.get("ESCALATE_AFTER_WORKING_DAYS", "2"))
+NOTIFICATION_EMAIL_MAX_RETRIES = 6  # backoff 1s, 2s, 4s ... capped at 10 minutes
+
+# Reminders and the daily digest every weekday morning (the task itself skips bank holidays).
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+}
+# Results are kept only for tasks that a page or command reads (they set ignore_result=False).
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+CELERY_RESULT_EXTENDED = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Late acknowledgement redelivers a task whose worker died; it must outlast the longest retry backoff.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# ---- end of issue 5 block ----

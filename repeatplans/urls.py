@@ -14,4 +14,6 @@ urlpatterns = [
     path("requests/", include(("conferences.urls", "conferences"))),
     path("decisions/", include(("conferences.urls_decisions", "decisions"))),
     path("quality/", include(("audit.urls", "audit"))),
+    path("notifications/", include(("notifications.urls", "notifications"))),
+    path("annex-a/", include(("audit.urls_annex_a", "annex_a"))),
 ]

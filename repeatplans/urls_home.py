@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The home page."""
 
-urlpatterns = []
+from django.urls import path
+
+from repeatplans import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

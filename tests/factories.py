@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from cases.models import CPPlan, Child, Family, PlanService, ServiceArea, Staff, Team
+from cases.models import Child, CPPlan, Family, PlanService, ServiceArea, Staff, Team
 from conferences.models import ConferenceRequest, ProposedService
 
 DEMO_PASSWORD = "test-password-123"

@@ -43,7 +43,9 @@ def checked(council, child, **kwargs):
 def proceeded(council, child, **kwargs):
     request = checked(council, child, **kwargs)
     return transitions.proceed(
-        request.pk, council.area_manager, alternatives_considered=["pre_proceedings"],
+        request.pk,
+        council.area_manager,
+        alternatives_considered=["pre_proceedings"],
         rationale="Pre-proceedings considered; a plan gives the family a last chance with new services.",
     )
 
@@ -52,8 +54,14 @@ def screened(council, request):
     """Everything the chair needs before accepting (no triggers, no repeated services, no siblings)."""
     sw, chair = council.social_worker, council.cp_chair
     records.record_partners_informed(request.pk, sw, informed_on=ON, context="Previous plan 2024 for neglect.")
-    records.record_analysis(request.pk, sw, time_since="Five months.", plan_length="Seven months.",
-                            risks="Same neglect; new drug use.", services="New family support worker.")
+    records.record_analysis(
+        request.pk,
+        sw,
+        time_since="Five months.",
+        plan_length="Seven months.",
+        risks="Same neglect; new drug use.",
+        services="New family support worker.",
+    )
     records.record_cp_chair_conversation(request.pk, sw, conversation="Agreed how to run the conference.")
     records.record_cp_manager_consultation(request.pk, chair, consultation="CP Manager agrees: close scrutiny.")
     return records.record_screening(request.pk, chair, difference="Plan adds drug services.", timescale_weeks=12)

@@ -16,8 +16,15 @@ def test_demo_builds_a_council_with_requests_in_every_state(db):
     assert users.count() == len(PEOPLE)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
     assert {user.staff.role for user in users} >= {
-        "social_worker", "practice_lead", "team_manager", "area_manager", "service_manager",
-        "cp_chair", "cp_manager", "head_of_service", "auditor",
+        "social_worker",
+        "practice_lead",
+        "team_manager",
+        "area_manager",
+        "service_manager",
+        "cp_chair",
+        "cp_manager",
+        "head_of_service",
+        "auditor",
     }
 
 

@@ -1,0 +1,68 @@
+"""`python manage.py import_cin_census FILE`: load CP plan history from a CIN census return.
+
+Runs in the foreground with a progress bar (the share of the file read, and the children so far);
+prints what was created, updated, left unchanged and rejected, and why each rejected child was.
+"""
+
+import csv
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from cases.history_import import REPORT_HEADER, ImportSummary, import_census, report_rows
+
+
+class Command(BaseCommand):
+    help = "Import children and their CP plans from a DfE Children in Need census return (XML)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="the census return (XML)")
+        parser.add_argument("--report", type=Path, help="also write the rejected children to this CSV file")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs and cron)")
+
+    def handle(self, *args, file: Path, report: Path | None, no_progress: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+        summary = ImportSummary()
+        with (
+            file.open("rb") as stream,
+            tqdm(
+                total=file.stat().st_size,
+                unit="B",
+                unit_scale=True,
+                desc="Reading",
+                disable=no_progress,
+            ) as bar,
+        ):
+
+            def progress(running: ImportSummary) -> None:
+                nonlocal summary
+                summary = running
+                bar.update(stream.tell() - bar.n)
+                bar.set_postfix(children=running.children_read, rejected=running.children_rejected)
+
+            try:
+                summary = import_census(stream, on_progress=progress)
+            except ET.ParseError as error:
+                self._print(summary)
+                line, column = error.position
+                raise CommandError(
+                    f"{file} is not well-formed XML (line {line}, column {column}); "
+                    "the children before that point were imported."
+                ) from error
+        self._print(summary)
+        if report is not None:
+            with report.open("w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(REPORT_HEADER)
+                writer.writerows(report_rows(r.as_dict() for r in summary.rejections))
+            self.stdout.write(f"Rejection report written to {report}")
+
+    def _print(self, summary: ImportSummary) -> None:
+        for line in summary.lines():
+            self.stdout.write(line)
+        for rejection in summary.rejections:
+            for violation in rejection.violations:
+                self.stdout.write(f"Rejected {rejection.child_id or '(no LAchildID)'}: {violation}")

@@ -1,0 +1,83 @@
+"""Background work for the cases app: loading a census return uploaded from the browser.
+
+A whole council's return takes longer than a web request should, so the upload page queues
+`run_history_import` and shows the run's progress, read from the ImportRun row that this task
+keeps up to date. With no broker configured, Celery runs the task in-process.
+"""
+
+import xml.etree.ElementTree as ET
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record_event
+from cases.history_import import ImportSummary, import_census
+from cases.models import ImportRun
+
+
+def _claim(run_id: int) -> ImportRun | None:
+    """Mark a queued run as running; None when another worker has it or it has already run."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != ImportRun.Status.QUEUED:
+            return None
+        run.status = ImportRun.Status.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    return run
+
+
+def _store(run: ImportRun, summary: ImportSummary, **fields) -> None:
+    fields.update(summary.counts())
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save(update_fields=list(fields))
+
+
+def _finish(run: ImportRun, summary: ImportSummary, **fields) -> None:
+    report = [rejection.as_dict() for rejection in summary.rejections]
+    _store(run, summary, finished_at=timezone.now(), report=report, **fields)
+    record_event(
+        run.uploaded_by,
+        "cin_census_import",
+        description=f"Loaded {run.original_name}: {run.get_status_display().lower()}. " + " ".join(summary.lines()),
+        after={"import_run": run.pk, **summary.counts()},
+    )
+
+
+@shared_task(acks_late=True)
+def run_history_import(run_id: int) -> str | None:
+    """Import the run's file, recording progress (percent of the file read) as it goes."""
+    run = _claim(run_id)
+    if run is None:
+        return None
+    latest = ImportSummary()
+    try:
+        size = run.file.size or 1
+        stream = run.file.open("rb")
+    except OSError:
+        message = "The uploaded file could not be read: load it again."
+        _finish(run, latest, status=ImportRun.Status.FAILED, error=message)
+        return run.status
+    with stream:
+
+        def progress(summary: ImportSummary) -> None:
+            nonlocal latest
+            latest = summary
+            _store(run, summary, progress=min(99, int(stream.tell() * 100 / size)))
+
+        try:
+            latest = import_census(stream, user=run.uploaded_by, on_progress=progress)
+        except ET.ParseError as error:
+            line, column = error.position
+            _finish(
+                run,
+                latest,
+                status=ImportRun.Status.FAILED,
+                error=f"The file is not well-formed XML (line {line}, column {column}). Children before "
+                "that point were imported; correct the file and load it again to finish.",
+            )
+            return run.status
+    _finish(run, latest, status=ImportRun.Status.DONE, progress=100)
+    return run.status

@@ -1,0 +1,298 @@
+"""The forms of the decision pages: the manager's, the CP chair's, the CP Manager's and the Head of Service's.
+
+The forms only turn what was typed into values; they do not decide what a decision needs. Their
+fields are optional so that the business actions (conferences/transitions.py and records.py) say
+what is missing, in the words of conferences/requirements.py, and the page lists those problems.
+Each form carries the stage the person saw (`expected_state`), so that a decision taken on a page
+that has gone stale is refused rather than applied to a request that has moved on.
+"""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.widgets import DateInputWidget
+from django import forms
+
+from conferences.forms import UKDateField
+from conferences.models import AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+
+TEXTAREA_ROWS = 5
+
+
+def _text(label, help_text=""):
+    return forms.CharField(label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class DecisionForm(forms.Form):
+    """A form for one decision; `action` names it in the page's POST and `prefix` keeps its ids apart."""
+
+    action = ""
+    title = ""
+    submit_label = ""
+    warning = False
+    expected_state = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The page was out of date. Look at the request again before you act."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(*self.layout_fields(), "expected_state")
+
+    def layout_fields(self):
+        return [
+            Field.textarea(name, rows=TEXTAREA_ROWS) if isinstance(field.widget, forms.Textarea) else name
+            for name, field in self.fields.items()
+            if name != "expected_state"
+        ]
+
+    def service_kwargs(self) -> dict:
+        """The keyword arguments of the business action, from the cleaned data."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_state"}
+
+    def submit_id(self) -> str:
+        return f"{self.prefix}-submit"
+
+    def first_input_id(self) -> str:
+        """Where the error summary links a problem that is not about one field: the form's first input."""
+        for bound in self.visible_fields():
+            widget = bound.field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                return f"{bound.auto_id}_1"  # crispy-forms-gds numbers the choices from 1
+            if isinstance(widget, forms.MultiWidget):
+                return f"{bound.auto_id}_0"
+            return bound.auto_id
+        return self.submit_id()
+
+
+class ProceedForm(DecisionForm):
+    action = "proceed"
+    title = "Another child protection plan: proceed to screening"
+    submit_label = "Proceed to CP chair screening"
+    alternatives_considered = forms.MultipleChoiceField(
+        label="Alternatives considered",
+        choices=AlternativeRoute.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every alternative you discussed with the worker.",
+    )
+    rationale = _text(
+        "Rationale for another child protection plan",
+        "This is recorded on the child's file as the Service Manager's rationale.",
+    )
+
+    def layout_fields(self):
+        return [Field.checkboxes("alternatives_considered"), Field.textarea("rationale", rows=TEXTAREA_ROWS)]
+
+
+class AlternativeRouteForm(DecisionForm):
+    action = "choose_alternative_route"
+    title = "Choose an alternative route"
+    submit_label = "Close the request: alternative route"
+    route = forms.ChoiceField(
+        label="Route chosen", choices=AlternativeRoute.choices, required=False, widget=forms.RadioSelect
+    )
+    alternatives_considered = forms.MultipleChoiceField(
+        label="Other alternatives considered",
+        choices=AlternativeRoute.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rationale = _text("Rationale for the decision")
+
+    def layout_fields(self):
+        return [
+            Field.radios("route"),
+            Field.checkboxes("alternatives_considered"),
+            Field.textarea("rationale", rows=TEXTAREA_ROWS),
+        ]
+
+
+class WithdrawForm(DecisionForm):
+    action = "withdraw"
+    title = "Withdraw the request"
+    submit_label = "Withdraw the request"
+    warning = True
+    reason = _text("Reason for withdrawing the request")
+
+
+class ScreeningForm(DecisionForm):
+    action = "screening"
+    title = "Screening record (R9)"
+    submit_label = "Save the screening record"
+    difference = _text(
+        "Difference the plan will make compared with the alternatives",
+        "For example compared with legal advice or pre-proceedings.",
+    )
+    timescale_weeks = forms.IntegerField(
+        label="Timescale in weeks",
+        required=False,
+        min_value=1,
+        max_value=104,
+        help_text="Within how many weeks the plan is expected to reduce the risk.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the timescale as a whole number of weeks."},
+    )
+    challenge_not_issued_reason = _text(
+        "Why a challenge and resolution is not issued",
+        "Only when the history shows a reason for challenge and you decide not to issue one.",
+    )
+
+    def __init__(self, *args, triggers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not triggers:
+            del self.fields["challenge_not_issued_reason"]
+            self.helper.layout = Layout(*self.layout_fields(), "expected_state")
+
+    def layout_fields(self):
+        fields = [Field.textarea("difference", rows=TEXTAREA_ROWS), Field.text("timescale_weeks", field_width=4)]
+        if "challenge_not_issued_reason" in self.fields:
+            fields.append(Field.textarea("challenge_not_issued_reason", rows=3))
+        return fields
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "difference": data["difference"],
+            "timescale_weeks": data["timescale_weeks"],
+            "challenge_not_issued_reason": data.get("challenge_not_issued_reason", ""),
+        }
+
+
+class ConsultationForm(DecisionForm):
+    action = "cp_manager_consultation"
+    title = "Consultation with the CP Manager (R14)"
+    submit_label = "Save the consultation"
+    consultation = _text(
+        "Consultation with the CP Manager",
+        "What was discussed, and the CP Manager's view (close scrutiny where it applies).",
+    )
+
+
+class ChallengeForm(DecisionForm):
+    action = "issue_challenge"
+    title = "Issue a challenge and resolution (R11)"
+    submit_label = "Issue the challenge"
+    triggers = forms.MultipleChoiceField(
+        label="What the challenge is about",
+        choices=ChallengeTrigger.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pre-selected from the child's plan history.",
+    )
+    challenge = _text("The challenge")
+    response_due = UKDateField(label="Response due by", widget=DateInputWidget, help_text="For example, 27 3 2026")
+
+    def layout_fields(self):
+        return [Field.checkboxes("triggers"), Field.textarea("challenge", rows=TEXTAREA_ROWS), "response_due"]
+
+
+class AcceptForm(DecisionForm):
+    action = "accept"
+    title = "Accept the request"
+    submit_label = "Accept the request"
+
+
+class DeclineForm(DecisionForm):
+    action = "decline"
+    title = "Decline the request"
+    submit_label = "Decline the request"
+    warning = True
+    reason = _text("Reason for declining")
+
+
+class ReturnForm(DecisionForm):
+    action = "return_for_information"
+    title = "Return the request for more information"
+    submit_label = "Return to the worker"
+    questions = _text("Questions the worker must answer")
+
+
+class ConferenceHeldForm(DecisionForm):
+    action = "record_conference"
+    title = "Record that the conference was held"
+    submit_label = "Record the conference"
+    held_on = UKDateField(
+        label="Date the conference was held",
+        widget=DateInputWidget,
+        not_in_future=True,
+        help_text="For example, 27 3 2026",
+    )
+
+
+class AgreeForm(DecisionForm):
+    action = "agree"
+    title = "Agree a third or later plan (R10)"
+    submit_label = "Agree the plan"
+    grounds = forms.MultipleChoiceField(
+        label="Grounds",
+        choices=HeadOfServiceGround.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A third or later plan is agreed only on one or both of these grounds.",
+    )
+    rationale = _text("Rationale")
+
+    def layout_fields(self):
+        return [Field.checkboxes("grounds"), Field.textarea("rationale", rows=TEXTAREA_ROWS)]
+
+
+class RefuseForm(DecisionForm):
+    action = "refuse"
+    title = "Refuse a third or later plan"
+    submit_label = "Refuse the plan"
+    warning = True
+    reason = _text("Reason for refusing")
+
+
+class ChallengeResponseForm(DecisionForm):
+    action = "respond"
+    title = "Respond to the challenge"
+    submit_label = "Send the response"
+    response = _text("Your response to the challenge")
+
+
+class ChallengeResolveForm(DecisionForm):
+    action = "resolve"
+    title = "Resolve the challenge"
+    submit_label = "Resolve the challenge"
+    resolution = _text("How the challenge was resolved")
+
+
+class ChallengeEscalateForm(DecisionForm):
+    action = "escalate"
+    title = "Escalate the challenge"
+    submit_label = "Escalate the challenge"
+    warning = True
+    resolution = _text("Why the challenge is escalated, and to whom")
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET parameters; anything unknown is ignored rather than refused."""
+
+    SORTS = {
+        "due": "Due",
+        "waiting": "Days waiting",
+        "plan": "Plan number",
+        "child": "Child's name",
+    }
+
+    stage = forms.ChoiceField(label="Stage", required=False)
+    flag = forms.ChoiceField(label="Flag", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for name in SORTS for key in (name, f"-{name}")])
+
+    def __init__(self, *args, stages=(), flags=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", "All stages"), *stages]
+        self.fields["flag"].choices = [("", "Any"), *flags]
+        self.fields["team"].choices = [("", "All teams"), *teams]
+
+    def value(self, name):
+        """The cleaned value, or blank when it was missing or not one of the choices."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""

@@ -1,0 +1,120 @@
+"""Challenge and resolution (R11): the challenge page, where the child's team manager answers and the CP
+chair resolves or escalates, and the list of open challenges.
+
+Who may take which step is asked of conferences.permissions.challenge_refusal; the steps are taken
+by conferences.records, which check it again under a row lock.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.services import record_access
+from conferences import forms_decisions as decision_forms
+from conferences import records
+from conferences.errors import ActionRefused, NotPermitted
+from conferences.models import Challenge, ChallengeTrigger
+from conferences.permissions import can_view_request, challenge_refusal
+from conferences.timescales import challenge_deadline
+from conferences.views.dashboards import open_challenges
+from conferences.views.decisions import request_page_url
+
+PAGE_SIZE = 25
+
+STEPS = {
+    "respond": (decision_forms.ChallengeResponseForm, records.respond_to_challenge, "Your response is sent."),
+    "resolve": (decision_forms.ChallengeResolveForm, records.resolve_challenge, "The challenge is resolved."),
+    "escalate": (decision_forms.ChallengeEscalateForm, records.escalate_challenge, "The challenge is escalated."),
+}
+
+
+def visible_challenge(user, pk) -> Challenge:
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("request__child__team", "issued_by", "responded_by", "closed_by"), pk=pk
+    )
+    if not can_view_request(user, challenge.request):
+        raise Http404
+    return challenge
+
+
+def challenge_steps(user, challenge) -> list[str]:
+    """The steps this person may take now: the challenge's state machine says which can follow its state."""
+    possible = {transition.name for transition in challenge.get_available_state_transitions()}
+    return [step for step in STEPS if step in possible and challenge_refusal(user, challenge, step) is None]
+
+
+def _form(step, challenge, data=None):
+    return STEPS[step][0](data, initial={"expected_state": challenge.state})
+
+
+def _render(http_request, challenge, *, bound=None, status=200):
+    steps = challenge_steps(http_request.user, challenge)
+    forms = [bound if bound is not None and bound.action == step else _form(step, challenge) for step in steps]
+    context = {
+        "challenge": challenge,
+        "request_obj": challenge.request,
+        "child": challenge.request.child,
+        "triggers": [ChallengeTrigger(t).label for t in challenge.triggers],
+        "deadline": challenge_deadline(challenge),
+        "forms": forms,
+        "error_form": bound if bound is not None and bound.errors else None,
+        "request_url": request_page_url(challenge.request),
+    }
+    return render(http_request, "conferences/decisions/challenge.html", context, status=status)
+
+
+@login_required
+def challenge_detail(http_request, pk):
+    user = http_request.user
+    challenge = visible_challenge(user, pk)
+    record_access(user, challenge.request.child, http_request.path)
+    if http_request.method != "POST":
+        return _render(http_request, challenge)
+
+    step = http_request.POST.get("action", "")
+    if step not in STEPS:
+        return _render(http_request, challenge, status=400)
+    if step not in challenge_steps(user, challenge):
+        refusal = challenge_refusal(user, challenge, step) or (
+            f"The challenge is '{challenge.get_state_display()}': that step cannot be taken now."
+        )
+        return render(
+            http_request,
+            "conferences/decisions/cannot_act.html",
+            {
+                "request_obj": challenge.request,
+                "child": challenge.request.child,
+                "problems": [refusal],
+                "request_url": request_page_url(challenge.request),
+            },
+            status=403,
+        )
+    form = _form(step, challenge, data=http_request.POST)
+    if not form.is_valid():
+        return _render(http_request, challenge, bound=form, status=400)
+    form_class, service, done = STEPS[step]
+    try:
+        service(challenge.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs())
+    except NotPermitted as refusal:
+        form.add_error(None, " ".join(refusal.problems))
+        return _render(http_request, challenge, bound=form, status=403)
+    except ActionRefused as refusal:
+        for problem in refusal.problems:
+            form.add_error(None, problem)
+        return _render(http_request, challenge, bound=form, status=400)
+    messages.success(http_request, done)
+    return redirect("decisions:challenge", pk=challenge.pk)
+
+
+@login_required
+def challenge_list(http_request):
+    """Open challenges this person may see: every one for a CP chair, their team's for a team manager."""
+    today = timezone.localdate()
+    page = Paginator(open_challenges(http_request.user), PAGE_SIZE).get_page(http_request.GET.get("page"))
+    challenges = [(challenge, challenge_deadline(challenge, today)) for challenge in page]
+    return render(
+        http_request, "conferences/decisions/challenge_list.html", {"page_obj": page, "challenges": challenges}
+    )

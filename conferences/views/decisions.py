@@ -1,0 +1,321 @@
+"""The decision page: everything a manager, CP chair, CP Manager or Head of Service needs to decide, and the
+forms they may use now.
+
+Who may use which form is asked of conferences.permissions (through transitions.available_actions and
+record_refusal); what a decision still needs is asked of conferences.requirements; the decision itself
+is taken by conferences.transitions or conferences.records. A refusal becomes a message: the problems
+in an error summary (400), "you may not" (403), or "look again" when someone acted first (409).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from audit.services import record_access
+from cases.models import CPPlan
+from conferences import forms_decisions as decision_forms
+from conferences import records, transitions
+from conferences.assessment import Assessment, is_long, is_short
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.models import AlternativeRoute, ChallengeTrigger, ConferenceRequest, SiblingDecision
+from conferences.permissions import can_view_request, record_refusal, transition_refusal
+from conferences.requirements import missing_for
+from conferences.selectors import assessment_date, try_assessment
+from conferences.timescales import deadlines, default_response_due
+from conferences.views.flags import assessment_flags
+
+# The records and decisions this page offers, in the order it shows them.
+RECORD_FORMS = {
+    "screening": decision_forms.ScreeningForm,
+    "cp_manager_consultation": decision_forms.ConsultationForm,
+    "issue_challenge": decision_forms.ChallengeForm,
+}
+TRANSITION_FORMS = {
+    "proceed": decision_forms.ProceedForm,
+    "choose_alternative_route": decision_forms.AlternativeRouteForm,
+    "accept": decision_forms.AcceptForm,
+    "return_for_information": decision_forms.ReturnForm,
+    "decline": decision_forms.DeclineForm,
+    "agree": decision_forms.AgreeForm,
+    "refuse": decision_forms.RefuseForm,
+    "record_conference": decision_forms.ConferenceHeldForm,
+    "withdraw": decision_forms.WithdrawForm,
+}
+FORMS = {**RECORD_FORMS, **TRANSITION_FORMS}
+
+SERVICES = {
+    "screening": records.record_screening,
+    "cp_manager_consultation": records.record_cp_manager_consultation,
+    "issue_challenge": records.issue_challenge,
+    "proceed": transitions.proceed,
+    "choose_alternative_route": transitions.choose_alternative_route,
+    "accept": transitions.accept,
+    "return_for_information": transitions.return_for_information,
+    "decline": transitions.decline,
+    "agree": transitions.agree,
+    "refuse": transitions.refuse,
+    "record_conference": transitions.record_conference,
+    "withdraw": transitions.withdraw,
+}
+
+DONE = {
+    "screening": "The screening record is saved.",
+    "cp_manager_consultation": "The CP Manager consultation is saved.",
+    "issue_challenge": "The challenge and resolution is issued.",
+    "proceed": "The request goes to CP chair screening.",
+    "choose_alternative_route": "The request is closed: an alternative route was chosen.",
+    "accept": "The request is accepted.",
+    "return_for_information": "The request is returned to the worker with your questions.",
+    "decline": "The request is declined.",
+    "agree": "The further plan is agreed.",
+    "refuse": "The further plan is refused.",
+    "record_conference": "The conference is recorded as held.",
+    "withdraw": "The request is withdrawn.",
+}
+
+# Decisions whose facts are recorded before, not on their own form: the page lists what they still lack.
+NEEDS_EARLIER_RECORDS = ("accept",)
+
+# The assessment's findings a decision-maker filters on: (Assessment attribute, words, tag colour).
+FLAGS = [
+    ("close_scrutiny", "Close scrutiny", "red"),
+    ("within_12_months", "Within 12 months", "orange"),
+    ("similar_concerns", "Similar concerns", "purple"),
+    ("short_last_plan", "Short last plan", "yellow"),
+    ("long_last_plan", "Long last plan", "yellow"),
+    ("challenge_triggers", "Reason for challenge", "pink"),
+]
+
+
+@dataclass(frozen=True)
+class FlagTag:
+    key: str
+    words: str
+    colour: str
+
+
+def flag_tags(assessment: Assessment | None) -> list[FlagTag]:
+    """The assessment's findings as tags; close scrutiny already says that the concerns are similar."""
+    if assessment is None:
+        return []
+    tags = [FlagTag(key, words, colour) for key, words, colour in FLAGS if getattr(assessment, key)]
+    if assessment.close_scrutiny:
+        tags = [tag for tag in tags if tag.key != "similar_concerns"]
+    return tags
+
+
+CHANGED = "The request changed while you were looking at it. Look at it again before you act."
+
+
+def _request_queryset():
+    return ConferenceRequest.objects.select_related(
+        "child__team__service_area",
+        "child__family",
+        "created_by",
+        "submitted_by",
+        "manager_decided_by",
+        "cp_manager_consulted_by",
+        "screened_by",
+        "head_of_service_decided_by",
+    ).prefetch_related(
+        Prefetch("child__plans", queryset=CPPlan.objects.prefetch_related("services")),
+        "proposed_services",
+        Prefetch("sibling_decisions", queryset=SiblingDecision.objects.select_related("sibling")),
+        "challenges__issued_by",
+    )
+
+
+def visible_request(user, pk) -> ConferenceRequest:
+    """The request, or 404 alike whether it is missing or not this person's to see."""
+    request_obj = get_object_or_404(_request_queryset(), pk=pk)
+    if not can_view_request(user, request_obj):
+        raise Http404
+    return request_obj
+
+
+def request_page_url(request_obj) -> str:
+    """The request page; the decision page itself until the request pages are in the URLconf."""
+    try:
+        return reverse("conferences:request_detail", args=[request_obj.pk])
+    except NoReverseMatch:
+        return reverse("decisions:decide", args=[request_obj.pk])
+
+
+def decision_actions(user, request_obj) -> list[str]:
+    """The records and decisions this person may make on this request now, in page order.
+
+    Withdrawing is offered only beside a decision: a case holder withdraws from the request page.
+    """
+    allowed = {name for name in RECORD_FORMS if record_refusal(user, request_obj, name) is None}
+    allowed |= set(transitions.available_actions(request_obj, user)) & set(TRANSITION_FORMS)
+    if allowed == {"withdraw"}:
+        allowed = set()
+    return [name for name in FORMS if name in allowed]
+
+
+def refusal_for(user, request_obj, action) -> str:
+    if action in RECORD_FORMS:
+        reason = record_refusal(user, request_obj, action)
+    else:
+        reason = transition_refusal(user, request_obj, action)
+    return reason or f"That decision cannot be taken while the request is at '{request_obj.get_state_display()}'."
+
+
+def _initial(action, request_obj, assessment) -> dict:
+    initial = {"expected_state": request_obj.state}
+    if action == "screening":
+        initial |= {
+            "difference": request_obj.screening_difference,
+            "timescale_weeks": request_obj.screening_timescale_weeks,
+            "challenge_not_issued_reason": request_obj.challenge_not_issued_reason,
+        }
+    elif action == "cp_manager_consultation":
+        initial["consultation"] = request_obj.cp_manager_consultation
+    elif action == "issue_challenge":
+        initial["response_due"] = default_response_due()
+        if assessment is not None:
+            initial["triggers"] = list(assessment.challenge_triggers)
+    elif action == "proceed":
+        initial |= {
+            "alternatives_considered": request_obj.alternatives_considered,
+            "rationale": request_obj.manager_rationale,
+        }
+    elif action == "agree":
+        initial |= {"grounds": request_obj.head_of_service_grounds, "rationale": request_obj.head_of_service_rationale}
+    return initial
+
+
+def build_form(action, request_obj, assessment, data=None):
+    kwargs = {}
+    if action == "screening":
+        issued = bool(request_obj.challenges.all())
+        kwargs["triggers"] = () if issued or assessment is None else assessment.challenge_triggers
+    return FORMS[action](data, initial=_initial(action, request_obj, assessment), **kwargs)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: CPPlan
+    categories: tuple[str, ...]
+    days: int | None
+    short: bool
+    long: bool
+
+
+def plan_summaries(child) -> list[PlanSummary]:
+    summaries = []
+    for plan in child.plans.all():
+        ended = plan.end_date is not None
+        summaries.append(
+            PlanSummary(
+                plan=plan,
+                categories=tuple(sorted(plan.categories)),
+                days=(plan.end_date - plan.start_date).days if ended else None,
+                short=ended and is_short(plan.start_date, plan.end_date),
+                long=ended and is_long(plan.start_date, plan.end_date),
+            )
+        )
+    return summaries
+
+
+def page_context(user, request_obj, actions, bound=None) -> dict:
+    assessment, problem = try_assessment(request_obj)
+    forms = [
+        bound if bound is not None and bound.action == name else build_form(name, request_obj, assessment)
+        for name in actions
+    ]
+    missing = {name: missing_for(request_obj, name) for name in actions if name in NEEDS_EARLIER_RECORDS}
+    repeated = set(assessment.repeated_services) if assessment else set()
+    return {
+        "request_obj": request_obj,
+        "child": request_obj.child,
+        "assessment": assessment,
+        "assessment_problem": problem,
+        "assessed_on": assessment_date(request_obj),
+        "flags": flag_tags(assessment),
+        "findings": assessment_flags(assessment, assessment_date(request_obj)),
+        "triggers": [ChallengeTrigger(t).label for t in assessment.challenge_triggers] if assessment else [],
+        "plans": plan_summaries(request_obj.child),
+        "proposed_services": [
+            (service, service.name.strip() in repeated) for service in request_obj.proposed_services.all()
+        ],
+        "alternatives": ", ".join(AlternativeRoute(route).label for route in request_obj.alternatives_considered),
+        "missing": missing,
+        "deadlines": deadlines(request_obj),
+        "forms": forms,
+        "error_form": bound if bound is not None and bound.errors else None,
+        "request_url": request_page_url(request_obj),
+    }
+
+
+def cannot_act(http_request, request_obj, problems, status=403):
+    return render(
+        http_request,
+        "conferences/decisions/cannot_act.html",
+        {
+            "request_obj": request_obj,
+            "child": request_obj.child,
+            "problems": problems,
+            "request_url": request_page_url(request_obj),
+        },
+        status=status,
+    )
+
+
+def render_page(http_request, request_obj, *, bound=None, status=200, notice=""):
+    user = http_request.user
+    actions = decision_actions(user, request_obj)
+    if not actions:
+        problems = (
+            [notice]
+            if notice
+            else [f"There is no decision for you to take while the request is at '{request_obj.get_state_display()}'."]
+        )
+        return cannot_act(http_request, request_obj, problems, status=status if status != 200 else 403)
+    context = page_context(user, request_obj, actions, bound)
+    context["notice"] = notice
+    return render(http_request, "conferences/decisions/decide.html", context, status=status)
+
+
+@login_required
+def decide(http_request, pk):
+    user = http_request.user
+    request_obj = visible_request(user, pk)
+    record_access(user, request_obj.child, http_request.path)
+    if http_request.method != "POST":
+        return render_page(http_request, request_obj)
+
+    action = http_request.POST.get("action", "")
+    if action not in FORMS:
+        return render_page(http_request, request_obj, status=400, notice="Choose one of the decisions on this page.")
+    seen = http_request.POST.get(f"{action}-expected_state")
+    if seen and seen != request_obj.state:
+        return render_page(http_request, request_obj, status=409, notice=CHANGED)
+    if action not in decision_actions(user, request_obj):
+        return cannot_act(http_request, request_obj, [refusal_for(user, request_obj, action)])
+
+    assessment, _ = try_assessment(request_obj)
+    form = build_form(action, request_obj, assessment, data=http_request.POST)
+    if not form.is_valid():
+        return render_page(http_request, request_obj, bound=form, status=400)
+    try:
+        SERVICES[action](
+            request_obj.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs()
+        )
+    except RequestChanged as refusal:
+        return render_page(http_request, visible_request(user, pk), status=409, notice=" ".join(refusal.problems))
+    except NotPermitted as refusal:
+        return cannot_act(http_request, request_obj, refusal.problems)
+    except ActionRefused as refusal:
+        for problem in refusal.problems:
+            form.add_error(None, problem)
+        return render_page(http_request, request_obj, bound=form, status=400)
+    messages.success(http_request, DONE[action])
+    if action in RECORD_FORMS:
+        return redirect("decisions:decide", pk=request_obj.pk)
+    return redirect(request_page_url(request_obj))

@@ -1,0 +1,434 @@
+"""The worker's step-by-step request and the request page that everyone who may see it shares.
+
+Views stay thin: they show what the assessment, the requirements and the permissions say, and every
+change goes through conferences/records.py or conferences/transitions.py with the stage the person saw
+as `expected_state`. A refusal from those services becomes a message on the page (400, 403, or 409 when
+the request changed meanwhile), never a 500.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from audit.services import record_access
+from cases.permissions import children_visible_to
+from conferences import assessment as steps
+from conferences import forms, records, transitions
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.models import (
+    AlternativeRoute,
+    ConferenceRequest,
+    HistorySource,
+    ProposedService,
+    SiblingDecision,
+    State,
+)
+from conferences.permissions import can_view_request, may_record, record_refusal, transition_refusal
+from conferences.requirements import missing_for, outstanding_steps
+from conferences.selectors import assessment_date, try_assessment
+from conferences.views.flags import assessment_flags, flags_by_point
+from conferences.views.timeline import timeline
+from conferences.views.wording import (
+    DECISION_WORDS,
+    STEP_TITLES,
+    WORKER_ACTIONS,
+    who_does,
+)
+
+
+def request_queryset():
+    """A request with everything its pages read, in a fixed number of queries."""
+    return ConferenceRequest.objects.select_related(
+        "child__team__service_area",
+        "child__family",
+        "child__allocated_worker",
+        "created_by",
+        "submitted_by",
+    ).prefetch_related(
+        "child__plans__services",
+        "proposed_services",
+        Prefetch("sibling_decisions", queryset=SiblingDecision.objects.select_related("sibling")),
+        "challenges",
+    )
+
+
+def visible_request(user, pk) -> ConferenceRequest:
+    """The request, or 404 whether it is missing or belongs to someone else: the page never says which."""
+    request_obj = get_object_or_404(request_queryset(), pk=pk)
+    if not can_view_request(user, request_obj):
+        raise Http404
+    return request_obj
+
+
+def attempt(form, action):
+    """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
+    try:
+        action()
+    except NotPermitted as refusal:
+        status, problems = 403, refusal.problems
+    except RequestChanged as refusal:
+        status, problems = 409, refusal.problems
+    except ActionRefused as refusal:
+        status, problems = 400, refusal.problems
+    else:
+        return None
+    for problem in problems:
+        form.add_error(None, problem)
+    return status
+
+
+def refused(http_request, request_obj, reason, status=403):
+    return render(
+        http_request, "conferences/worker/refused.html", {"request_obj": request_obj, "reason": reason}, status=status
+    )
+
+
+# The worker's sections, in order. Each shows only when the assessment requires its step(s).
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    record: str
+    required_step: str | None  # None: always shown
+
+    def applies(self, assessment) -> bool:
+        if self.required_step is None:
+            return True
+        return assessment is not None and self.required_step in assessment.required_steps
+
+
+SECTIONS = [
+    Section("proposal", "The proposal", "proposal", None),
+    Section("repeat", "Partners and the repeat-plan analysis", "analysis", steps.REPEAT_ANALYSIS),
+    Section("services", "Repeated services", "service_rationale", steps.REPEATED_SERVICE_RATIONALE),
+    Section("siblings", "Siblings", "sibling_decision", steps.SIBLING_CONSIDERATION),
+    Section("chair", "Conversation with the CP chair", "cp_chair_conversation", steps.CP_CHAIR_CONVERSATION),
+]
+SECTION_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def sections_for(assessment) -> list[Section]:
+    return [section for section in SECTIONS if section.applies(assessment)]
+
+
+def repeated_services(request_obj, assessment) -> list[ProposedService]:
+    repeated = set(assessment.repeated_services) if assessment else set()
+    return [service for service in request_obj.proposed_services.all() if service.name.strip() in repeated]
+
+
+def _siblings(request_obj):
+    return list(request_obj.child.siblings().order_by("first_name", "last_name"))
+
+
+def _service_groups(request_obj, form):
+    """Each repeated service's questions, with how the family engaged with it under previous plans."""
+    previous = {}
+    for plan in request_obj.child.plans.all():
+        for delivered in plan.services.all():
+            previous.setdefault(delivered.name.strip(), []).append(delivered)
+    return [(service, parts, previous.get(service.name.strip(), [])) for service, parts in form.groups()]
+
+
+def _build_form(slug, request_obj, assessment, data=None):
+    if slug == "proposal":
+        return forms.ProposalForm(data, request_obj=request_obj)
+    if slug == "repeat":
+        return forms.RepeatAnalysisForm(data, request_obj=request_obj)
+    if slug == "services":
+        return forms.RepeatedServicesForm(
+            data, request_obj=request_obj, services=repeated_services(request_obj, assessment)
+        )
+    if slug == "siblings":
+        decisions = {decision.sibling_id: decision for decision in request_obj.sibling_decisions.all()}
+        return forms.SiblingsForm(data, request_obj=request_obj, siblings=_siblings(request_obj), decisions=decisions)
+    return forms.ChairConversationForm(data, request_obj=request_obj)
+
+
+def _save(slug, request_obj, user, form):
+    data = form.cleaned_data
+    pk, seen = request_obj.pk, data["expected_state"]
+    with transaction.atomic():
+        if slug == "proposal":
+            records.update_proposal(
+                pk,
+                user,
+                reason=data["reason"],
+                categories=data["categories"],
+                factors=data["factors"],
+                strategy_discussion_date=data["strategy_discussion_date"],
+                expected_state=seen,
+            )
+            records.set_proposed_services(pk, user, data["services"], expected_state=seen)
+        elif slug == "repeat":
+            records.record_partners_informed(
+                pk,
+                user,
+                informed_on=data["partners_informed_on"],
+                context=data["partners_informed_context"],
+                expected_state=seen,
+            )
+            records.record_analysis(
+                pk,
+                user,
+                time_since=data["time_since"],
+                plan_length=data["plan_length"],
+                risks=data["risks"],
+                services=data["services"],
+                expected_state=seen,
+            )
+        elif slug == "services":
+            for service in form.services:
+                records.record_service_rationale(
+                    pk, user, service.pk, expected_state=seen, **form.rationale_for(service)
+                )
+        elif slug == "siblings":
+            for sibling, include, reason in form.decided():
+                records.record_sibling_decision(
+                    pk, user, sibling_id=sibling.pk, include=include, reason=reason, expected_state=seen
+                )
+        else:
+            records.record_cp_chair_conversation(
+                pk, user, conversation=data["conversation"], held_on=data["held_on"], expected_state=seen
+            )
+
+
+def _after_section(http_request, request_obj, slug):
+    if "later" in http_request.POST:
+        messages.success(http_request, "Your answers have been saved.")
+        return redirect("conferences:request_detail", request_obj.pk)
+    check_url = reverse("conferences:check_answers", args=[request_obj.pk])
+    if http_request.GET.get("next") == "check":
+        return redirect(check_url)
+    fresh = visible_request(http_request.user, request_obj.pk)
+    assessment, _ = try_assessment(fresh)
+    slugs = [section.slug for section in sections_for(assessment)]
+    later = slugs[slugs.index(slug) + 1 :] if slug in slugs else []
+    if later:
+        return redirect("conferences:section", request_obj.pk, later[0])
+    return redirect(check_url)
+
+
+@login_required
+def section(http_request, pk, slug):
+    """One section of the request, saved as a draft on its own: the form keeps what was typed on any error."""
+    if slug not in SECTION_BY_SLUG:
+        raise Http404
+    request_obj = visible_request(http_request.user, pk)
+    assessment, problem = try_assessment(request_obj)
+    applicable = sections_for(assessment)
+    current = SECTION_BY_SLUG[slug]
+    if current not in applicable:
+        return redirect("conferences:check_answers", pk)
+    refusal = record_refusal(http_request.user, request_obj, current.record)
+    if refusal:
+        return refused(http_request, request_obj, refusal)
+
+    form = _build_form(slug, request_obj, assessment, http_request.POST if http_request.method == "POST" else None)
+    status = 200
+    if http_request.method == "POST":
+        if form.is_valid():
+            status = attempt(form, lambda: _save(slug, request_obj, http_request.user, form))
+            if status is None:
+                return _after_section(http_request, request_obj, slug)
+        else:
+            status = 400
+    on_date = assessment_date(request_obj)
+    flags = assessment_flags(assessment, on_date)
+    context = {
+        "request_obj": request_obj,
+        "child": request_obj.child,
+        "form": form,
+        "section": current,
+        "step_number": applicable.index(current) + 1,
+        "step_count": len(applicable),
+        "assessment": assessment,
+        "assessment_problem": problem,
+        "flags": flags,
+        "flags_by_point": flags_by_point(flags),
+        "from_check": http_request.GET.get("next") == "check",
+    }
+    if slug == "services":
+        context["service_groups"] = _service_groups(request_obj, form)
+    return render(http_request, f"conferences/worker/section_{slug}.html", context, status=status)
+
+
+def answers_context(request_obj, user, assessment, *, from_check=False):
+    """What the worker has recorded, per section, with a Change link where this person may still change it."""
+    applicable = [section.slug for section in sections_for(assessment)]
+    suffix = "?next=check" if from_check else ""
+    change_urls = {
+        section.slug: reverse("conferences:section", args=[request_obj.pk, section.slug]) + suffix
+        for section in sections_for(assessment)
+        if may_record(user, request_obj, section.record)
+    }
+    decisions = {decision.sibling_id: decision for decision in request_obj.sibling_decisions.all()}
+    return {
+        "sections": applicable,
+        "change_urls": change_urls,
+        "repeated_services": repeated_services(request_obj, assessment),
+        "sibling_answers": [(sibling, decisions.get(sibling.pk)) for sibling in _siblings(request_obj)]
+        if "siblings" in applicable
+        else [],
+    }
+
+
+@login_required
+def check_answers(http_request, pk):
+    """Check your answers, then submit (transitions.submit)."""
+    request_obj = visible_request(http_request.user, pk)
+    user = http_request.user
+    form = forms.SubmitForm(http_request.POST if http_request.method == "POST" else None, request_obj=request_obj)
+    status = 200
+    if http_request.method == "POST":
+        if form.is_valid():
+            seen = form.cleaned_data["expected_state"]
+            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen))
+            if status is None:
+                messages.success(http_request, "The request has been submitted. Next: the prior-plan check.")
+                return redirect("conferences:request_detail", pk)
+        else:
+            status = 400
+    assessment, problem = try_assessment(request_obj)
+    context = {
+        "request_obj": request_obj,
+        "child": request_obj.child,
+        "form": form,
+        "assessment": assessment,
+        "assessment_problem": problem,
+        "may_submit": request_obj.state == State.DRAFT and transition_refusal(user, request_obj, "submit") is None,
+        "still_needed": missing_for(request_obj, "submit") if request_obj.state == State.DRAFT else [],
+        **answers_context(request_obj, user, assessment, from_check=True),
+    }
+    return render(http_request, "conferences/worker/check_answers.html", context, status=status)
+
+
+@login_required
+@require_POST
+def start(http_request, child_pk):
+    """Start a draft request for a child (records.start_request decides whether this person may)."""
+    child = get_object_or_404(children_visible_to(http_request.user), pk=child_pk)
+    try:
+        request_obj = records.start_request(child, http_request.user)
+    except NotPermitted as refusal:
+        return render(
+            http_request, "conferences/worker/refused.html", {"child": child, "reason": refusal.problems[0]}, status=403
+        )
+    except ActionRefused as refusal:
+        for problem in refusal.problems:
+            messages.error(http_request, problem)
+        return redirect("cases:child_detail", child.pk)
+    return redirect("conferences:section", request_obj.pk, "proposal")
+
+
+def _action_page(http_request, pk, names, form_class, template, act, success):
+    """A worker action page (prior-plan check, withdraw): offered only when the FSM offers it to this person."""
+    request_obj = visible_request(http_request.user, pk)
+    offered = set(transitions.available_actions(request_obj, http_request.user)) & set(names)
+    if not offered:
+        reason = transition_refusal(http_request.user, request_obj, names[0])
+        return refused(
+            http_request,
+            request_obj,
+            reason or f"This cannot be done while the request is at '{request_obj.get_state_display()}'.",
+        )
+    form = form_class(http_request.POST if http_request.method == "POST" else None, request_obj=request_obj)
+    status = 200
+    if http_request.method == "POST":
+        if form.is_valid():
+            status = attempt(form, lambda: act(request_obj, form.cleaned_data))
+            if status is None:
+                messages.success(http_request, success)
+                return redirect("conferences:request_detail", pk)
+        else:
+            status = 400
+    return render(
+        http_request, template, {"request_obj": request_obj, "child": request_obj.child, "form": form}, status=status
+    )
+
+
+@login_required
+def prior_plan_check(http_request, pk):
+    """R1: one confirmation; whether a previous plan exists follows from the history, not from a choice."""
+    user = http_request.user
+    return _action_page(
+        http_request,
+        pk,
+        ["confirm_previous_plan", "confirm_no_previous_plan"],
+        forms.PriorPlanCheckForm,
+        "conferences/worker/prior_plan_check.html",
+        lambda request_obj, data: transitions.confirm_prior_plan_check(
+            request_obj.pk, user, sources_checked=data["sources_checked"], expected_state=data["expected_state"]
+        ),
+        "The prior-plan check has been confirmed.",
+    )
+
+
+@login_required
+def withdraw(http_request, pk):
+    user = http_request.user
+    return _action_page(
+        http_request,
+        pk,
+        ["withdraw"],
+        forms.WithdrawForm,
+        "conferences/worker/withdraw.html",
+        lambda request_obj, data: transitions.withdraw(
+            request_obj.pk, user, reason=data["reason"], expected_state=data["expected_state"]
+        ),
+        "The request has been withdrawn.",
+    )
+
+
+# The request page.
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    step: str
+    title: str
+    who: str
+    missing: list[str]
+
+
+@login_required
+def request_detail(http_request, pk):
+    """Everything about one request for anyone who may see it; opening it is logged against the child."""
+    user = http_request.user
+    request_obj = visible_request(user, pk)
+    record_access(user, request_obj.child, http_request.path)
+    assessment, problem = try_assessment(request_obj)
+    order = {step: position for position, step in enumerate(STEP_TITLES)}
+    outstanding = [
+        Outstanding(step, STEP_TITLES.get(step, step), who_does(step), missing)
+        for step, missing in sorted(outstanding_steps(request_obj).items(), key=lambda item: order.get(item[0], 99))
+    ]
+    actions = transitions.available_actions(request_obj, user)
+    flags = assessment_flags(assessment, assessment_date(request_obj))
+    context = {
+        "request_obj": request_obj,
+        "child": request_obj.child,
+        "assessment": assessment,
+        "assessment_problem": problem,
+        "flags": flags,
+        "outstanding": [item for item in outstanding if item.missing],
+        "done": [item for item in outstanding if not item.missing],
+        "may_submit": "submit" in actions,
+        "may_confirm_check": bool({"confirm_previous_plan", "confirm_no_previous_plan"} & set(actions)),
+        "may_withdraw": "withdraw" in actions,
+        "decisions": [DECISION_WORDS.get(name, name) for name in actions if name not in WORKER_ACTIONS],
+        "may_issue_challenge": may_record(user, request_obj, "issue_challenge"),
+        "timeline": timeline(request_obj),
+        "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
+        "alternatives_considered": [AlternativeRoute(route).label for route in request_obj.alternatives_considered],
+        **answers_context(request_obj, user, assessment),
+    }
+    return render(http_request, "conferences/request_detail.html", context)

@@ -1,0 +1,62 @@
+"""What a person was told, in the app and by email.
+
+Every notification has a dedupe key naming what it is about and who it is for (the audit event of a
+transition, or the day's reminder of one deadline), unique in the table: a task that runs twice finds
+the row already there, and `emailed_at` says the email has gone, so nothing is sent twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    ACTION_NEEDED = "action_needed", "Action needed"
+    DECISION = "decision", "Decision"
+    INFORMATION = "information", "For information"
+    DUE_TOMORROW = "due_tomorrow", "Due tomorrow"
+    DUE_TODAY = "due_today", "Due today"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION = "escalation", "Escalated to you"
+    PROVISION_GAP = "provision_gap", "Gap in provision"
+
+
+# Emailed as they happen: someone must act, or has been told of a decision.
+IMMEDIATE_KINDS = {Kind.ACTION_NEEDED, Kind.DECISION, Kind.INFORMATION}
+# Gathered into one email per person a day (the daily digest), instead of a flood.
+DIGEST_KINDS = {Kind.DUE_TOMORROW, Kind.DUE_TODAY, Kind.OVERDUE, Kind.ESCALATION, Kind.PROVISION_GAP}
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    request = models.ForeignKey(
+        "conferences.ConferenceRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    challenge = models.ForeignKey(
+        "conferences.Challenge", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "emailed_at"], name="notification_unsent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}: {self.message[:60]}"
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
+
+    @property
+    def absolute_url(self):
+        return f"{settings.SITE_URL.rstrip('/')}{self.url}" if self.url else settings.SITE_URL

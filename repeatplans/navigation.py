@@ -1,0 +1,59 @@
+"""Where each person can go: the header's navigation and the home page's list of work.
+
+Each item asks the access function of the page it links to, so the navigation never offers a
+page that would refuse the person, and no role list is written twice.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from audit.annex_a import may_export
+from audit.quality_access import may_read_deep_dives, may_see_indicators
+from cases.history_import import may_import_history
+from cases.permissions import role_of
+from conferences.views.dashboards import CHALLENGE_ROLES, QUEUES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    url: str
+    description: str = ""
+    exact: bool = False
+
+
+def work_items(user) -> list[NavItem]:
+    """The pages of this person's own work, beyond home and search."""
+    role = role_of(user)
+    items = []
+    if role in QUEUES:
+        items.append(
+            NavItem("Your decisions", reverse("decisions:dashboard"), "Requests waiting for your decision.", exact=True)
+        )
+    if role in CHALLENGE_ROLES:
+        items.append(NavItem("Challenges", reverse("decisions:challenges"), "Open challenges and resolutions."))
+    if may_see_indicators(user):
+        items.append(NavItem("Indicators", reverse("audit:indicators"), "Performance indicators and trends."))
+    if may_read_deep_dives(user):
+        items.append(NavItem("Deep dives", reverse("audit:deep_dives"), "Deep-dive audits of repeat-plan requests."))
+    if may_export(user):
+        items.append(NavItem("Annex A", reverse("annex_a:export"), "Ofsted Annex A list 7 export."))
+    if may_import_history(user):
+        items.append(NavItem("Import history", reverse("history_import:upload"), "Load a CIN census return."))
+    return items
+
+
+def navigation(request):
+    """Context processor: `nav_items` for the header of every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {
+        "nav_items": [
+            NavItem("Home", reverse("home"), exact=True),
+            NavItem("Find a child", reverse("cases:child_search")),
+            *work_items(user),
+            NavItem("Notifications", reverse("notifications:list")),
+        ]
+    }

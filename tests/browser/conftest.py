@@ -1,0 +1,87 @@
+"""End-to-end tests in Debian's Chromium, driven by Playwright against pytest-django's live server.
+
+One browser for the whole run; one browser context (cookies, session) for each person in a journey,
+so every role signs in and acts in a browser of their own. Every page a journey visits is checked
+with axe and photographed (tests/browser/helpers.py).
+"""
+
+import itertools
+import os
+import shutil
+
+import pytest
+
+from repeatplans.celery import app as celery_app
+from tests.browser.helpers import SCREENSHOTS, Person
+
+# Playwright's sync API keeps an event loop running in the test thread; the ORM calls that the tests make
+# to build data and read results are still plain synchronous calls, so Django's async guard is lifted here only.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test, whatever its file says."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium by path: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture(autouse=True)
+def _browser_settings(settings, monkeypatch):
+    """Quick password hashing for the many people a journey signs in; notifications run in the request
+    that queues them, whatever broker the environment names, since no broker is part of these journeys.
+
+    Celery read its configuration when the app loaded, so its own settings are changed, not Django's.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture(scope="session")
+def checked_once():
+    """Paths that are the same for everyone (the login form), checked by axe once a run."""
+    return set()
+
+
+@pytest.fixture
+def sign_in(new_context, live_server, request, checked_once):
+    """`sign_in(user)`: a person signed in through the real login form, in a browser context of their own."""
+    journey = request.node.originalname.removeprefix("test_")
+    shutil.rmtree(SCREENSHOTS / journey, ignore_errors=True)
+    shots = itertools.count(1)
+
+    def open_session(user):
+        context = new_context()
+        context.set_default_timeout(10_000)
+        person = Person(context.new_page(), live_server.url, journey, user.get_username(), shots, checked_once)
+        person.sign_in()
+        return person
+
+    return open_session
