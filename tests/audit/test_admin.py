@@ -22,11 +22,6 @@ REFERENCE_DATA = [ServiceArea, Team, Staff, Family, Child, CPPlan]
 READ_ONLY = [ConferenceRequest, AuditEvent, RecordAccess]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def superuser_client(client, council):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))

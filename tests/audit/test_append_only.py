@@ -37,11 +37,6 @@ STATEMENTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_every_tracked_model_has_an_append_only_history():
     assert HISTORY_TABLES == [
         "cases_childevent",

@@ -7,7 +7,6 @@ changed it; the triggers catch changes made around the services too, even by raw
 import datetime
 
 import pghistory
-import pytest
 from django.db import connection
 from pghistory.models import Events
 
@@ -16,11 +15,6 @@ from tests.conferences import journeys
 from tests.factories import ChildFactory, CPPlanFactory
 
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def change_of(obj, field):

@@ -15,11 +15,6 @@ COUNCIL = {"cp_chair", "cp_manager", "head_of_service", "auditor"}
 OTHER_AREA = {"other_social_worker", "other_team_manager", "other_area_manager"}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def caseload(council):
     """One child (with a request) in the north team, one in a second north team, one in the south, one unallocated."""

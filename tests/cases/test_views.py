@@ -17,12 +17,6 @@ def record_url(child):
     return reverse("cases:child_detail", args=[child.pk])
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The council fixture sets a password for each of its people; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def worker(client, council):
     client.force_login(council.social_worker)

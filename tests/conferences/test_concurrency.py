@@ -18,11 +18,6 @@ from tests.conferences.journeys import child_with_plans, proceeded, screened
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def at_screening(council):
     """A second-plan request with everything the chair needs, committed so that other connections see it."""

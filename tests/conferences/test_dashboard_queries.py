@@ -31,12 +31,6 @@ DASHBOARD = reverse("decisions:dashboard")
 MAX_QUERIES = 10
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The council fixture makes a dozen people; hashing their passwords properly costs seconds each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def waiting_request(
     council,
     *,

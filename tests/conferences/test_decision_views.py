@@ -18,12 +18,6 @@ from conferences.models import Challenge, ChallengeState, ConferenceRequest, Sta
 from tests.conferences.journeys import checked, child_with_plans, proceeded, screened
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The council fixture makes a dozen people; hashing their passwords properly costs seconds each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def decide_url(request):
     return reverse("decisions:decide", args=[request.pk])
 

@@ -46,11 +46,6 @@ CASE_HOLDERS = {"social_worker", "practice_lead", "team_manager"}
 MANAGERS = {"area_manager", "service_manager"}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def north_child(council, previous_plans=1):
     """A child of the north team; each previous plan lasted 200 days (no challenge trigger)."""
     child = ChildFactory(team=council.north_team)

@@ -17,11 +17,6 @@ from tests.factories import ChildFactory, FamilyFactory, ProposedServiceFactory
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def in_days(days):
     return timezone.localdate() + datetime.timedelta(days=days)
 

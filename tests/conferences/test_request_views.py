@@ -27,12 +27,6 @@ def date_fields(name, day):
     return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The council fixture sets a password for each of its people; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def worker(client, council):
     client.force_login(council.social_worker)

@@ -27,11 +27,6 @@ D = datetime.date
 BOTH_SOURCES = ["this_council", "other_councils"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PROCEED = {"alternatives_considered": ["pre_proceedings"], "rationale": "A plan adds drug services."}
 
 
