@@ -5,12 +5,12 @@ form shows a message naming the rule, and as database constraints, so nothing el
 plan that breaks one.
 """
 
+import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Func, Q
+from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from audit.history import tracked
@@ -49,9 +49,7 @@ class Staff(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=30, choices=Role.choices)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    service_area = models.ForeignKey(
-        ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
+    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     job_title = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -131,9 +129,28 @@ class ChildGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
 
 
-class DateRange(Func):
-    function = "DATERANGE"
-    output_field = models.Field()
+# Rule 8940 in the database. An exclusion constraint would need the btree_gist extension, which
+# the embedded PostgreSQL does not ship; this trigger locks the child's row first, so two plans
+# written at once for one child are checked one after the other. It runs after the row is
+# written, so the unique constraints (8935, one plan per start day) speak first.
+RULE_8940_NO_OVERLAP = pgtrigger.Trigger(
+    name="rule_8940_no_overlap",
+    operation=pgtrigger.Insert | pgtrigger.Update,
+    when=pgtrigger.After,
+    func="""
+        PERFORM 1 FROM cases_child WHERE id = NEW.child_id FOR UPDATE;
+        IF EXISTS (
+            SELECT 1 FROM cases_cpplan other
+            WHERE other.child_id = NEW.child_id AND other.id IS DISTINCT FROM NEW.id
+              AND daterange(other.start_date, other.end_date, '[)')
+                  && daterange(NEW.start_date, NEW.end_date, '[)')
+        ) THEN
+            RAISE EXCEPTION 'Rule 8940: the plan overlaps another of the child''s plans.'
+                USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'rule_8940_no_overlap';
+        END IF;
+        RETURN NEW;
+    """,
+)
 
 
 class HowPlanEnded(models.TextChoices):
@@ -150,9 +167,7 @@ class CPPlan(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     initial_category = models.CharField("initial category of abuse", max_length=3, choices=CATEGORY_CHOICES)
-    latest_category = models.CharField(
-        "latest category of abuse", max_length=3, choices=CATEGORY_CHOICES, blank=True
-    )
+    latest_category = models.CharField("latest category of abuse", max_length=3, choices=CATEGORY_CHOICES, blank=True)
     assessment_factors = ArrayField(models.CharField(max_length=3), default=list, blank=True)
     how_ended = models.CharField(max_length=30, choices=HowPlanEnded.choices, blank=True)
     outstanding_actions_at_closure = models.BooleanField(default=False)
@@ -166,6 +181,7 @@ class CPPlan(models.Model):
     class Meta:
         ordering = ["start_date"]
         verbose_name = "CP plan"
+        triggers = [RULE_8940_NO_OVERLAP]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -187,14 +203,6 @@ class CPPlan(models.Model):
                 fields=["child", "start_date"],
                 name="plan_start_unique_per_child",
                 violation_error_message="Rule 8940: the child already has a plan starting that day.",
-            ),
-            ExclusionConstraint(
-                name="rule_8940_no_overlap",
-                expressions=[
-                    ("child", RangeOperators.EQUAL),
-                    (DateRange("start_date", "end_date", models.Value("[)")), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message="Rule 8940: the plan overlaps another of the child's plans.",
             ),
             models.CheckConstraint(
                 condition=Q(initial_category__in=[c for c, _ in CATEGORY_CHOICES]),

@@ -7,7 +7,6 @@ import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.conf import settings
-from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
 
@@ -22,7 +21,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        BtreeGistExtension(),
         migrations.CreateModel(
             name='Family',
             fields=[
@@ -242,10 +240,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='cpplan',
             constraint=models.UniqueConstraint(fields=('child', 'start_date'), name='plan_start_unique_per_child', violation_error_message='Rule 8940: the child already has a plan starting that day.'),
-        ),
-        migrations.AddConstraint(
-            model_name='cpplan',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('child', '='), (cases.models.DateRange('start_date', 'end_date', models.Value('[)')), '&&')], name='rule_8940_no_overlap', violation_error_message="Rule 8940: the plan overlaps another of the child's plans."),
         ),
         migrations.AddConstraint(
             model_name='cpplan',

@@ -12,22 +12,21 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from audit.services import record_access
 from cases.models import CPPlan
 from conferences import forms_decisions as decision_forms
 from conferences import records, transitions
 from conferences.assessment import Assessment, is_long, is_short
 from conferences.errors import ActionRefused, NotPermitted, RequestChanged
 from conferences.models import AlternativeRoute, ChallengeTrigger, ConferenceRequest, SiblingDecision
-from conferences.permissions import can_view_request, record_refusal, transition_refusal
+from conferences.permissions import record_refusal, transition_refusal
 from conferences.requirements import missing_for
 from conferences.selectors import assessment_date, try_assessment
 from conferences.timescales import deadlines, default_response_due
 from conferences.views.flags import assessment_flags
+from conferences.views.requests import open_request, visible_request
 
 # The records and decisions this page offers, in the order it shows them.
 RECORD_FORMS = {
@@ -130,20 +129,8 @@ def _request_queryset():
     )
 
 
-def visible_request(user, pk) -> ConferenceRequest:
-    """The request, or 404 alike whether it is missing or not this person's to see."""
-    request_obj = get_object_or_404(_request_queryset(), pk=pk)
-    if not can_view_request(user, request_obj):
-        raise Http404
-    return request_obj
-
-
 def request_page_url(request_obj) -> str:
-    """The request page; the decision page itself until the request pages are in the URLconf."""
-    try:
-        return reverse("conferences:request_detail", args=[request_obj.pk])
-    except NoReverseMatch:
-        return reverse("decisions:decide", args=[request_obj.pk])
+    return reverse("conferences:request_detail", args=[request_obj.pk])
 
 
 def decision_actions(user, request_obj) -> list[str]:
@@ -285,8 +272,7 @@ def render_page(http_request, request_obj, *, bound=None, status=200, notice="")
 @login_required
 def decide(http_request, pk):
     user = http_request.user
-    request_obj = visible_request(user, pk)
-    record_access(user, request_obj.child, http_request.path)
+    request_obj = open_request(http_request, pk, _request_queryset())
     if http_request.method != "POST":
         return render_page(http_request, request_obj)
 
@@ -308,7 +294,8 @@ def decide(http_request, pk):
             request_obj.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs()
         )
     except RequestChanged as refusal:
-        return render_page(http_request, visible_request(user, pk), status=409, notice=" ".join(refusal.problems))
+        fresh = visible_request(user, pk, _request_queryset())
+        return render_page(http_request, fresh, status=409, notice=" ".join(refusal.problems))
     except NotPermitted as refusal:
         return cannot_act(http_request, request_obj, refusal.problems)
     except ActionRefused as refusal:

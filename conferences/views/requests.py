@@ -59,12 +59,23 @@ def request_queryset():
     )
 
 
-def visible_request(user, pk) -> ConferenceRequest:
+def visible_request(user, pk, queryset=None) -> ConferenceRequest:
     """The request, or 404 whether it is missing or belongs to someone else: the page never says which."""
-    request_obj = get_object_or_404(request_queryset(), pk=pk)
+    request_obj = get_object_or_404(request_queryset() if queryset is None else queryset, pk=pk)
     if not can_view_request(user, request_obj):
         raise Http404
     return request_obj
+
+
+def open_request(http_request, pk, queryset=None) -> ConferenceRequest:
+    """A page opening a request: every such page shows the child's history, so each opening is logged."""
+    request_obj = visible_request(http_request.user, pk, queryset)
+    log_opening(http_request, request_obj)
+    return request_obj
+
+
+def log_opening(http_request, request_obj):
+    record_access(http_request.user, request_obj.child, http_request.path)
 
 
 def attempt(form, action):
@@ -231,6 +242,7 @@ def section(http_request, pk, slug):
     refusal = record_refusal(http_request.user, request_obj, current.record)
     if refusal:
         return refused(http_request, request_obj, refusal)
+    log_opening(http_request, request_obj)
 
     form = _build_form(slug, request_obj, assessment, http_request.POST if http_request.method == "POST" else None)
     status = 200
@@ -284,7 +296,7 @@ def answers_context(request_obj, user, assessment, *, from_check=False):
 @login_required
 def check_answers(http_request, pk):
     """Check your answers, then submit (transitions.submit)."""
-    request_obj = visible_request(http_request.user, pk)
+    request_obj = open_request(http_request, pk)
     user = http_request.user
     form = forms.SubmitForm(http_request.POST if http_request.method == "POST" else None, request_obj=request_obj)
     status = 200
@@ -340,6 +352,7 @@ def _action_page(http_request, pk, names, form_class, template, act, success):
             request_obj,
             reason or f"This cannot be done while the request is at '{request_obj.get_state_display()}'.",
         )
+    log_opening(http_request, request_obj)
     form = form_class(http_request.POST if http_request.method == "POST" else None, request_obj=request_obj)
     status = 200
     if http_request.method == "POST":
@@ -403,8 +416,7 @@ class Outstanding:
 def request_detail(http_request, pk):
     """Everything about one request for anyone who may see it; opening it is logged against the child."""
     user = http_request.user
-    request_obj = visible_request(user, pk)
-    record_access(user, request_obj.child, http_request.path)
+    request_obj = open_request(http_request, pk)
     assessment, problem = try_assessment(request_obj)
     order = {step: position for position, step in enumerate(STEP_TITLES)}
     outstanding = [

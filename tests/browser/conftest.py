@@ -71,16 +71,29 @@ def checked_once():
 
 
 @pytest.fixture
-def sign_in(new_context, live_server, request, checked_once):
-    """`sign_in(user)`: a person signed in through the real login form, in a browser context of their own."""
+def open_browser(new_context, live_server, request, checked_once):
+    """`open_browser(username)`: a browser context of its own for one person, not yet signed in.
+
+    The journey's screenshots from an earlier run are cleared first, and numbered in order across its people.
+    """
     journey = request.node.originalname.removeprefix("test_")
     shutil.rmtree(SCREENSHOTS / journey, ignore_errors=True)
     shots = itertools.count(1)
 
-    def open_session(user):
+    def open_context(username):
         context = new_context()
         context.set_default_timeout(10_000)
-        person = Person(context.new_page(), live_server.url, journey, user.get_username(), shots, checked_once)
+        return Person(context.new_page(), live_server.url, journey, username, shots, checked_once)
+
+    return open_context
+
+
+@pytest.fixture
+def sign_in(open_browser):
+    """`sign_in(user)`: a person signed in through the real login form, in a browser context of their own."""
+
+    def open_session(user):
+        person = open_browser(user.get_username())
         person.sign_in()
         return person
 

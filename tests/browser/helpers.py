@@ -102,15 +102,19 @@ class Person:
             (within or self.page).get_by_role("link", name=link, exact=exact).first.click()
         return self.check_page(name)
 
+    def nav(self, link: str, name: str) -> Page:
+        """Follow a link of the service navigation in the header, as people move between their pages."""
+        return self.follow(link, name, within=self.page.get_by_role("navigation", name="Menu"))
+
     def check_page(self, name: str) -> Page:
         """The server answered, axe finds no serious or critical violation, and the page is saved as a picture."""
         page = self.page
         page.wait_for_load_state()
         assert self.status is not None and self.status < 500, f"{name}: the server answered {self.status} at {page.url}"
         expect(page.locator("h1").first).to_be_visible()
-        shot = SCREENSHOTS / self.journey / f"{next(self.shots):02d}-{self.username}-{_slug(name)}.jpg"
+        shot = SCREENSHOTS / self.journey / f"{next(self.shots):02d}-{self.username}-{_slug(name)}.png"
         shot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=70)  # half the time of a tall PNG
+        page.screenshot(path=str(shot), full_page=True)
         violations = axe_violations(page, self.base_url + settings.STATIC_URL + "js/vendor/axe.min.js")
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         minor = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
@@ -166,9 +170,6 @@ class Person:
 
     # Reading what the page says.
 
-    def heading(self) -> str:
-        return self.page.locator("h1").first.inner_text().strip()
-
     def success_banner(self) -> str:
         banner = self.page.locator(".govuk-notification-banner--success")
         expect(banner).to_be_visible()
@@ -180,11 +181,13 @@ class Person:
         return summary.inner_text()
 
 
-def named_child(council, first_name: str, last_name: str, *, plans: int = 1, ended_days_ago: int = 150, **plan_kwargs):
-    """A child of the north team, allocated to its social worker, whose last of `plans` plans ended that long ago."""
+def named_child(council, first_name, last_name, *, plans=1, ended_days_ago=150, allocated=True, **plan_kwargs):
+    """A child of the north team (allocated to its social worker unless not `allocated`), whose last of
+    `plans` plans ended `ended_days_ago` days ago."""
     child = child_with_plans(
         council, plans, last_end=timezone.localdate() - datetime.timedelta(days=ended_days_ago), **plan_kwargs
     )
-    child.first_name, child.last_name, child.allocated_worker = first_name, last_name, council.social_worker
+    child.first_name, child.last_name = first_name, last_name
+    child.allocated_worker = council.social_worker if allocated else None
     child.save()
     return child

@@ -8,11 +8,11 @@ from tests.conferences.journeys import checked
 
 
 def test_alternative_route_closes_the_request(council, sign_in):
-    child = named_child(council, "Isla", "Marsden", plans=1, ended_days_ago=200)
+    child = named_child(council, "Isla", "Marsden", plans=1, ended_days_ago=200, allocated=False)
     request = checked(council, child)
 
     manager = sign_in(council.area_manager)
-    manager.follow("Requests waiting for your decision", "manager dashboard")
+    manager.nav("Your decisions", "manager dashboard")
     manager.follow("Decide on the request for Isla Marsden", "manager decision")
     route_form = manager.form_of("Close the request: alternative route")
     manager.tick("Pre-proceedings (Public Law Outline)", within=route_form.get_by_role("group", name="Route chosen"))
@@ -25,6 +25,7 @@ def test_alternative_route_closes_the_request(council, sign_in):
 
     worker = sign_in(council.social_worker)
     worker.visit(f"/children/{child.pk}/", "child record after closing")
+    expect(worker.page.get_by_text("Not allocated").first).to_be_visible()
     worker.follow(f"Request {request.pk}", "closed request", exact=False)
     expect(worker.page.get_by_text("Closed: alternative route").first).to_be_visible()
     expect(worker.page.get_by_text("Pre-proceedings (Public Law Outline)").first).to_be_visible()

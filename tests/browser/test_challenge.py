@@ -20,7 +20,7 @@ def test_challenge_issued_answered_and_resolved(council, sign_in):
     due = timezone.localdate() + datetime.timedelta(days=10)
 
     chair = sign_in(council.cp_chair)
-    chair.follow("Requests waiting for your decision", "chair dashboard")
+    chair.nav("Your decisions", "chair dashboard")
     chair.follow("Decide on the request for Leo Harcourt", "chair decision with a reason for challenge")
     page = chair.page
     expect(page.get_by_role("heading", name="Suggested reasons for challenge and resolution")).to_be_visible()
@@ -41,7 +41,7 @@ def test_challenge_issued_answered_and_resolved(council, sign_in):
 
     # The child's team manager answers.
     manager = sign_in(council.team_manager)
-    manager.visit("/decisions/challenges/", "open challenges")
+    manager.nav("Challenges", "open challenges")
     manager.follow("Leo Harcourt", "challenge to answer")
     respond = manager.form_of("Send the response")
     respond.get_by_label("Your response to the challenge").fill(
@@ -52,7 +52,7 @@ def test_challenge_issued_answered_and_resolved(council, sign_in):
     expect(manager.page.get_by_text("the family hub now owns it")).to_be_visible()
 
     # The CP chair resolves it from the open challenges on the dashboard.
-    chair.visit("/decisions/", "chair dashboard with the challenge")
+    chair.nav("Your decisions", "chair dashboard with the challenge")
     challenges = page.get_by_role("table", name="Open challenges and resolution")
     chair.follow("Leo Harcourt", "challenge to resolve", within=challenges)
     resolve = chair.form_of("Resolve the challenge")

@@ -13,7 +13,7 @@ def test_a_worker_from_another_team_is_refused(council, sign_in):
 
     outsider = sign_in(council.other_social_worker)
     page = outsider.page
-    outsider.follow("Find a child", "find a child")
+    outsider.nav("Find a child", "find a child")
     page.get_by_label("Name or local child ID").fill("Kettering")
     outsider.press("Search", "no results")
     expect(page.get_by_role("heading", name="0 children found")).to_be_visible()
@@ -31,7 +31,7 @@ def test_a_worker_from_another_team_is_refused(council, sign_in):
         expect(page.get_by_text("Noah")).to_have_count(0)
 
     other_manager = sign_in(council.other_area_manager)
-    other_manager.follow("Requests waiting for your decision", "other area's dashboard")
+    other_manager.nav("Your decisions", "other area's dashboard")
     expect(other_manager.page.get_by_text("Noah Kettering")).to_have_count(0)
     other_manager.visit(f"/decisions/requests/{request.pk}/", "decision refused to the other area")
     assert other_manager.status == 404

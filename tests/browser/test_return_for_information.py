@@ -1,5 +1,6 @@
 """The CP chair returns a request with questions; the worker answers them and submits it again."""
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conferences.models import ConferenceRequest, State
@@ -32,7 +33,7 @@ def test_request_returned_for_information_and_resubmitted(council, sign_in):
         "Neglect has returned."
     )
     worker.press("Save and continue", "repeat analysis")
-    worker.fill_date("The date partners were told", request.created_at.date())
+    worker.fill_date("The date partners were told", timezone.localdate())
     page.get_by_label("What partners were told about the previous plan: its timeframe and context").fill(
         "At the strategy discussion: the eight-month plan for neglect that ended in the spring."
     )

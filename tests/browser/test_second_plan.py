@@ -22,7 +22,7 @@ def test_second_plan_within_12_months_reaches_ready_to_convene(council, sign_in)
     worker = sign_in(council.social_worker)
     page = worker.page
     expect(page.get_by_role("heading", level=1)).to_have_text("My children and requests")
-    worker.follow("Find a child", "find a child")
+    worker.nav("Find a child", "find a child")
     page.get_by_label("Name or local child ID").fill("Whitfield")
     worker.press("Search", "search results")
     worker.follow("Maya Whitfield", "child record")
@@ -77,7 +77,7 @@ def test_second_plan_within_12_months_reaches_ready_to_convene(council, sign_in)
 
     # The Area Manager decides from the dashboard: another plan, after considering the alternatives.
     manager = sign_in(council.area_manager)
-    manager.follow("Requests waiting for your decision", "manager dashboard")
+    manager.nav("Your decisions", "manager dashboard")
     manager.follow("Decide on the request for Maya Whitfield", "manager decision")
     proceed = manager.form_of("Proceed to CP chair screening")
     manager.tick("Pre-proceedings (Public Law Outline)", "Child in Need planning", within=proceed)
@@ -89,7 +89,7 @@ def test_second_plan_within_12_months_reaches_ready_to_convene(council, sign_in)
 
     # The CP Manager is consulted (close scrutiny: within 12 months, similar concerns).
     cp_manager = sign_in(council.cp_manager)
-    cp_manager.follow("Requests waiting for your decision", "CP Manager dashboard")
+    cp_manager.nav("Your decisions", "CP Manager dashboard")
     row = cp_manager.page.get_by_role("row").filter(has_text="Maya Whitfield")
     expect(row).to_contain_text("Close scrutiny")
     expect(row).to_contain_text("Within 12 months")
@@ -103,7 +103,7 @@ def test_second_plan_within_12_months_reaches_ready_to_convene(council, sign_in)
 
     # The CP chair records the screening discussion, then accepts.
     chair = sign_in(council.cp_chair)
-    chair.follow("Requests waiting for your decision", "chair dashboard")
+    chair.nav("Your decisions", "chair dashboard")
     chair.follow("Decide on the request for Maya Whitfield", "chair decision")
     screening = chair.form_of("Save the screening record")
     screening.get_by_label("Difference the plan will make compared with the alternatives").fill(

@@ -3,13 +3,13 @@
 from playwright.sync_api import expect
 
 from conferences.models import ConferenceRequest
-from tests.browser.helpers import Person, named_child
+from tests.browser.helpers import named_child
 from tests.factories import DEMO_PASSWORD
 
 
-def test_wrong_password_keeps_the_username(council, new_context, live_server):
-    page = new_context().new_page()
-    person = Person(page, live_server.url, "wrong_password", "sw")
+def test_wrong_password_keeps_the_username(council, open_browser):
+    person = open_browser("sw")
+    page = person.page
     person.visit("/login/", "sign in")
     page.get_by_label("Username").fill("sw")
     page.get_by_label("Password").fill("not-the-password")
@@ -21,9 +21,9 @@ def test_wrong_password_keeps_the_username(council, new_context, live_server):
     expect(page.get_by_label("Password")).to_have_value("")
 
 
-def test_keyboard_alone_signs_in_starts_a_request_and_saves_it(council, new_context, live_server):
+def test_keyboard_alone_signs_in_starts_a_request_and_saves_it(council, open_browser):
     child = named_child(council, "Poppy", "Latchford", plans=1, ended_days_ago=100)
-    person = Person(new_context().new_page(), live_server.url, "keyboard_only", "sw")
+    person = open_browser("sw")
     page = person.page
     person.visit("/login/", "sign in")
 

@@ -19,7 +19,7 @@ def test_third_plan_signed_off_and_another_refused(council, sign_in):
 
     # The CP chair accepts a third plan: it goes to the Head of Service, not to the conference.
     chair = sign_in(council.cp_chair)
-    chair.follow("Requests waiting for your decision", "chair dashboard")
+    chair.nav("Your decisions", "chair dashboard")
     chair.follow("Decide on the request for Ruby Ashworth", "chair decision, plan 3")
     expect(chair.page.get_by_text("This would be plan number")).to_be_visible()
     chair.press("Accept the request", "accepted, to the Head of Service")
@@ -27,7 +27,7 @@ def test_third_plan_signed_off_and_another_refused(council, sign_in):
 
     # The Head of Service agrees one on its ground and refuses the other with a reason.
     head = sign_in(council.head_of_service)
-    head.follow("Requests waiting for your decision", "Head of Service dashboard")
+    head.nav("Your decisions", "Head of Service dashboard")
     queue = head.page.get_by_role("table", name="Requests waiting for your decision")
     expect(queue.get_by_role("row")).to_have_count(3)  # the heading row and the two requests
     head.follow("Decide on the request for Ruby Ashworth", "Head of Service decision")
@@ -40,7 +40,7 @@ def test_third_plan_signed_off_and_another_refused(council, sign_in):
     assert "agreed" in head.success_banner()
     expect(head.page.get_by_text("Ready to convene").first).to_be_visible()
 
-    head.visit("/decisions/", "Head of Service dashboard, one left")
+    head.nav("Your decisions", "Head of Service dashboard, one left")
     head.follow("Decide on the request for Oscar Pendle", "Head of Service decision, second")
     refuse = head.form_of("Refuse the plan")
     refuse.get_by_label("Reason for refusing").fill(

@@ -446,3 +446,12 @@ def test_each_repeated_service_gets_its_rationale_and_gap(worker, council):
         datetime.date(2030, 1, 31),
         True,
     )
+
+
+def test_each_page_showing_a_request_logs_the_opening_against_the_child(client, council):
+    request = drafted(council, child_with_plans(council, 1))
+    client.force_login(council.social_worker)
+    for name in ("conferences:request_detail", "conferences:check_answers"):
+        before = RecordAccess.objects.filter(child=request.child, user=council.social_worker).count()
+        assert client.get(reverse(name, args=[request.pk])).status_code == 200
+        assert RecordAccess.objects.filter(child=request.child, user=council.social_worker).count() == before + 1
