@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService, ServiceArea, Staff, Team
 from cases.permissions import ensure_role_groups
 from conferences import records, transitions
+from conferences.models import ConferenceRequest
 from repeatplans.roles import Role
 
 DEMO_PASSWORD = "gatekeeping-demo"
@@ -130,8 +131,20 @@ def build(today: datetime.date | None = None, children: int = 60, seed: int = 20
         made_children = _families_and_histories(rng, teams, people, today, children)
     say(f"{len(made_children)} children in {Family.objects.count()} families, {CPPlan.objects.count()} CP plans.")
     requests = _requests(rng, people, made_children, today)
+    _spread_waiting_times(rng, requests)
     say(f"{len(requests)} conference requests in every state.")
     return {"children": len(made_children), "requests": len(requests)}
+
+
+def _spread_waiting_times(rng, requests):
+    """Open requests entered their stage over the past week, so the dashboards show due and overdue work.
+
+    Only the stage clock moves; the audit trail keeps the true times of what the demo builder did.
+    """
+    for request in requests:
+        if request.is_open:
+            entered = request.stage_entered_at - datetime.timedelta(days=rng.randint(0, 7))
+            ConferenceRequest.objects.filter(pk=request.pk).update(stage_entered_at=entered)
 
 
 def _organisation() -> dict:

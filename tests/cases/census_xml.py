@@ -1,8 +1,11 @@
 """Small CIN census returns for tests, written the way the DfE schema lays them out."""
 
+import os
 from pathlib import Path
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "cin_census_sample_2025.xml"
+# The synthetic census return in ../shared beside the checkout (SHARED_DIR overrides where that is).
+SHARED = Path(os.environ.get("SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+SAMPLE = SHARED / "data" / "cin_census_sample_2025.xml"
 
 
 def plan(start, end=None, initial="NEG", latest="NEG", previous="0", reviews=()):
