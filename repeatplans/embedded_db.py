@@ -5,12 +5,16 @@ by git) so that demo data survive restarts. pgserver shares one server between p
 the runserver autoreloader and Celery's in-process mode both rely on.
 """
 
+import warnings
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pgdata"
 
 
 def database_url() -> str:
+    # pgserver asks platformdirs for a runtime folder it does not use; as root with no
+    # XDG_RUNTIME_DIR that only produces a warning on every start.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pgserver
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)

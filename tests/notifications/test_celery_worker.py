@@ -27,7 +27,8 @@ from notifications.models import Kind, Notification
 from tests.conferences import journeys
 
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-QUEUE = "repeatplans-tests"
+# One queue per pytest-xdist worker, so parallel test processes never take or purge each other's tasks.
+QUEUE = f"repeatplans-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
