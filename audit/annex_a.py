@@ -29,8 +29,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from cases.codes import ANNEX_A_CATEGORY
 from cases.models import Child, CPPlan
-from cases.permissions import role_of
-from repeatplans.roles import Role
+from people.roles import Role, role_of
 
 WINDOW_MONTHS = 6
 

@@ -33,8 +33,7 @@ from cases.census import CensusChild, CensusPlan, read_children
 from cases.census_rules import RuleViolation
 from cases.codes import SEX
 from cases.models import Child, CPPlan
-from cases.permissions import role_of
-from repeatplans.roles import Role
+from people.roles import Role, role_of
 
 # Not a DfE rule number: the child's record could not be read as the census schema describes it.
 SCHEMA = "schema"

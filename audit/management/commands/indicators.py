@@ -10,7 +10,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import indicator_export, indicators
-from cases.models import ServiceArea
+from people.models import ServiceArea
 
 
 def _date(value: str) -> date:

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     CP_MANAGER = "cp_manager", "Child Protection Manager"
     HEAD_OF_SERVICE = "head_of_service", "Head of Service"
     AUDITOR = "auditor", "Auditor"
+    DATA_MANAGER = "data_manager", "Data manager"
 
 
 # People who work a case in a team: they see their own team's children and requests.
@@ -25,6 +26,8 @@ TEAM_ROLES = {Role.SOCIAL_WORKER, Role.PRACTICE_LEAD, Role.TEAM_MANAGER}
 AREA_ROLES = {Role.AREA_MANAGER, Role.SERVICE_MANAGER}
 # Council-wide roles: they see every child and request.
 COUNCIL_ROLES = {Role.CP_CHAIR, Role.CP_MANAGER, Role.HEAD_OF_SERVICE, Role.AUDITOR}
-# Who may start and write a request (R1-R7 are the case holder's work).
-CASE_HOLDER_ROLES = TEAM_ROLES
-READ_ONLY_ROLES = {Role.AUDITOR}
+
+
+def role_of(user) -> str | None:
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    return staff.role if staff else None
