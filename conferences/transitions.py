@@ -14,7 +14,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.assessment import AssessmentError
+from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
 from conferences.permissions import transition_refusal
 from conferences.requirements import missing_for
@@ -23,23 +24,39 @@ from conferences.selectors import assessment_for
 
 @contextmanager
 def locked_request(request_id, expected_state=None):
-    """The request, row-locked for the rest of the transaction, at the stage the person saw."""
-    with transaction.atomic():
-        try:
-            request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
-        except ConferenceRequest.DoesNotExist:
-            raise ActionRefused("The request does not exist.") from None
-        if expected_state and request.state != expected_state:
-            raise RequestChanged(
-                f"The request changed while you were looking at it: it is now at "
-                f"'{request.get_state_display()}'. Look at it again before you act."
-            )
-        yield request
+    """One action's own transaction, with the request row-locked and at the stage the person saw.
+
+    Durable: a caller cannot wrap two actions in one transaction, so each action commits (and tells
+    people) on its own; an action that does several things is one service that takes the lock once.
+    Everything an action decides on is read after this lock is taken.
+    """
+    with transaction.atomic(durable=True):
+        yield lock_request(request_id, expected_state)
+
+
+def lock_request(request_id, expected_state=None) -> ConferenceRequest:
+    """Inside an action's transaction: the request row-locked, refused if it moved on from `expected_state`."""
+    try:
+        request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
+    except ConferenceRequest.DoesNotExist:
+        raise NotFound("The request does not exist.") from None
+    if expected_state and request.state != expected_state:
+        raise RequestChanged(
+            f"The request changed while you were looking at it: it is now at "
+            f"'{request.get_state_display()}'. Look at it again before you act."
+        )
+    return request
 
 
 def _transition(request_id, user, name, *, expected_state=None, facts=None, args=(), description=""):
+    with locked_request(request_id, expected_state) as request:
+        return _take(request, user, name, facts=facts, args=args, description=description)
+
+
+def _take(request, user, name, *, facts=None, args=(), description=""):
+    """Take transition `name` on a request already locked by this action's transaction."""
     facts = facts or {}
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk, action=name):
+    with pghistory.context(user=user.pk, action=name):
         refusal = transition_refusal(user, request, name)
         if refusal:
             raise NotPermitted(refusal)
@@ -86,23 +103,20 @@ def submit(request_id, user, *, expected_state=None):
 def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None):
     """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
     sources = sorted({HistorySource(source) for source in sources_checked})
-    with transaction.atomic():
-        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
-        name = "confirm_previous_plan" if _is_repeat(request) else "confirm_no_previous_plan"
-        return _transition(
-            request_id,
+    with locked_request(request_id, expected_state) as request:
+        name = "confirm_previous_plan" if _assessed(request).is_repeat else "confirm_no_previous_plan"
+        return _take(
+            request,
             user,
             name,
-            expected_state=expected_state,
             facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
         )
 
 
-def _is_repeat(request):
-    from conferences.assessment import AssessmentError
-
+def _assessed(request):
+    """The assessment of a locked request, or a refusal when its history cannot be assessed."""
     try:
-        return assessment_for(request).is_repeat
+        return assessment_for(request)
     except AssessmentError as error:
         raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
 
@@ -158,22 +172,9 @@ def decline(request_id, user, *, reason, expected_state=None):
 
 def accept(request_id, user, *, expected_state=None):
     """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
-    with transaction.atomic():
-        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
-        from conferences.assessment import AssessmentError
-
-        try:
-            plan_number = assessment_for(request).plan_number
-        except AssessmentError as error:
-            raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
-        return _transition(
-            request_id,
-            user,
-            "accept",
-            expected_state=expected_state,
-            facts={"screened_by": user},
-            args=(plan_number,),
-        )
+    with locked_request(request_id, expected_state) as request:
+        plan_number = _assessed(request).plan_number
+        return _take(request, user, "accept", facts={"screened_by": user}, args=(plan_number,))
 
 
 def agree(request_id, user, *, grounds, rationale, expected_state=None):
