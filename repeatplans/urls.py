@@ -19,4 +19,8 @@ urlpatterns = [
     path("quality/", include(("audit.urls", "audit"))),
     path("notifications/", include(("notifications.urls", "notifications"))),
     path("annex-a/", include(("audit.urls_annex_a", "annex_a"))),
+    path("api/", include(("api.urls", "api"))),
 ]
+
+# Under /api/ a missing page is JSON like every other API answer; elsewhere, the site's page.
+handler404 = "api.errors.not_found"

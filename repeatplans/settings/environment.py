@@ -40,3 +40,6 @@ GATEKEEPING_TIMESCALES = env.dict("GATEKEEPING_TIMESCALES", default={})
 ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=2)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+
+# API calls allowed per token (DRF rate: N/second, N/minute, N/hour or N/day).
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="600/minute")
