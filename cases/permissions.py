@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from people.groups import area_group, team_group
-from people.roles import Role
+from people.roles import PLAN_HISTORY_ROLES, Role, role_of
 
 CHILD_PERMS = ("cases.view_child", "cases.change_child")
 
@@ -44,6 +44,7 @@ COUNCIL_ROLE_PERMS = {
         "change_challenge",
     ],
     Role.AUDITOR: ["view_child", "view_cpplan", "view_conferencerequest", "view_challenge"],
+    Role.DATA_MANAGER: ["view_child", "view_cpplan", "add_cpplan", "change_cpplan"],
 }
 
 
@@ -93,3 +94,8 @@ def children_visible_to(user, queryset=None):
 
     queryset = Child.objects.all() if queryset is None else queryset
     return get_objects_for_user(user, "cases.view_child", queryset, accept_global_perms=True)
+
+
+def may_keep_plan_history(user) -> bool:
+    """Create and correct CP plans (the data manager), on any child they may see."""
+    return role_of(user) in PLAN_HISTORY_ROLES

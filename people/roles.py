@@ -26,6 +26,8 @@ TEAM_ROLES = {Role.SOCIAL_WORKER, Role.PRACTICE_LEAD, Role.TEAM_MANAGER}
 AREA_ROLES = {Role.AREA_MANAGER, Role.SERVICE_MANAGER}
 # Council-wide roles: they see every child and request.
 COUNCIL_ROLES = {Role.CP_CHAIR, Role.CP_MANAGER, Role.HEAD_OF_SERVICE, Role.AUDITOR}
+# Who keeps the CP plan history (census imports and corrections, each with a reason): every child, no requests.
+PLAN_HISTORY_ROLES = {Role.DATA_MANAGER}
 
 
 def role_of(user) -> str | None:
