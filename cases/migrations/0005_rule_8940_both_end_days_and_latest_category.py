@@ -15,7 +15,7 @@ def fill_blank_latest_category(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_rule_8940_trigger'),
+        ('cases', '0004_alter_staff_role'),
     ]
 
     operations = [
