@@ -180,3 +180,61 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Late acknowledgement redelivers a task whose worker died; it must outlast the longest retry backoff.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # ---- end of issue 5 block ----
+
+# ---- Sign-in (issue 15; accounts/) ----
+import json  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "accounts"]
+# After the messages middleware: ending a session says why on the sign-in page.
+_messages = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE[_messages + 1 : _messages + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *AUTHENTICATION_BACKENDS[:1],
+    "accounts.oidc.CouncilAccountBackend",
+    *AUTHENTICATION_BACKENDS[1:],
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.session_timeout")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Locked per account only: a council's staff reach the service from a few shared addresses, so
+# counting failures per address would lock a whole office out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+SESSION_TIMEOUT_WARNING = 5 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+MFA_REQUIRED = os.environ.get("DJANGO_MFA", "on") != "off"
+OTP_TOTP_ISSUER = "Repeat-plan gatekeeping"
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_OP_DISCOVERY_URL", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_GROUP_ROLES = json.loads(os.environ.get("OIDC_GROUP_ROLES", "{}"))
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USERNAME_CLAIM = "preferred_username"
+OIDC_TIMEOUT = 10
+# ---- end of sign-in block ----
