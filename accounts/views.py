@@ -5,8 +5,8 @@ Every view here that a person reaches before their second factor is marked
 """
 
 import io
-from urllib.parse import urlencode
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import django_otp
 import qrcode
