@@ -6,5 +6,6 @@ def session_timeout(request):
         "session_timeout": {
             "idle": settings.SESSION_IDLE_TIMEOUT,
             "warning": settings.SESSION_TIMEOUT_WARNING,
+            "warning_minutes": settings.SESSION_TIMEOUT_WARNING // 60,
         }
     }
