@@ -19,6 +19,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -101,6 +102,14 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
             return None
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
+
+    def verify_token(self, token, **kwargs):
+        """mozilla-django-oidc checks the signature and the nonce; the token must also be meant for this service."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("the ID token is for another client")
+        return payload
 
     def get_userinfo(self, access_token, id_token, payload):
         """The ID token's claims (Entra puts `groups` and `amr` there), with the userinfo endpoint's on top."""

@@ -9,7 +9,6 @@
 #
 #   frontend/app.scss  -> static/css/app.css          (GOV.UK Frontend Sass, Arial, no crown)
 #   frontend/app.js    -> static/js/app.js            (ES module: initAll(), the session time-out warning)
-#   frontend/session_timeout.js -> static/js/session_timeout.js
 #   govuk-frontend     -> static/js/govuk-frontend.min.js (+ .map)
 #   frontend/images/*  -> static/images/              (council favicon; no crown, no GOV.UK logo)
 #   axe-core           -> static/js/vendor/axe.min.js (for the browser tests' accessibility checks)
@@ -45,7 +44,7 @@ node_modules/.bin/sass \
   frontend/app.scss static/css/app.css
 
 cp "$GOVUK/govuk-frontend.min.js" "$GOVUK/govuk-frontend.min.js.map" static/js/
-cp frontend/app.js frontend/session_timeout.js static/js/
+cp frontend/app.js static/js/app.js
 cp frontend/images/* static/images/
 cp node_modules/axe-core/axe.min.js static/js/vendor/axe.min.js
 

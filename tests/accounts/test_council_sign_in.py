@@ -10,7 +10,7 @@ from django.core.management.base import SystemCheckError
 from django.test import RequestFactory
 
 from accounts.oidc import CouncilAccountBackend, roles_for_groups
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_a_first_sign_in_creates_the_user_and_their_staff_record(backend):
 
 
 def test_a_later_sign_in_follows_a_role_change_and_keeps_the_team(backend):
-    staff = StaffFactory(role="social_worker", user__username="jo.bloggs", team__name="North")
+    staff = StaffFactory(role="social_worker", user__username="jo.bloggs", team=TeamFactory(name="North"))
 
     user = sign_in(backend, claims(groups=["0b7e2c1d-guid-of-hos-group"]))
 

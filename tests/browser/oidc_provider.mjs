@@ -60,7 +60,12 @@ server.listen(0, '127.0.0.1', () => {
     jwks: { keys: [signingKey] },
     cookies: { keys: ['loopback-provider-cookie-key'] },
     claims: {
-      openid: ['sub'],
+      acr: null,
+      auth_time: null,
+      iss: null,
+      sid: null,
+      // Entra ID always says how the person authenticated (`amr`); this provider does so with `openid`.
+      openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
       // Entra ID sends `groups` in the ID token whatever the scope; here they ride on `profile`.
       profile: ['preferred_username', 'name', 'given_name', 'family_name', 'groups'],
