@@ -131,7 +131,7 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         return True
 
     def _refuse(self, claims, reason):
-        log.warning("council sign-in refused for %s: %s", claims.get(settings.OIDC_USERNAME_CLAIM, "?"), reason)
+        log.warning("council sign-in refused: %s", reason)  # no name: the logs carry nothing personal
         self.request.council_sign_in_refused = (
             f"You cannot sign in with your council account because {reason}. "
             "Ask your council's IT service desk to check your groups."
