@@ -5,8 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import admin_sign_in
+from repeatplans.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # The admin lives where the environment says (DJANGO_ADMIN_PATH) and signs in through the app's own page.
     path(f"{settings.ADMIN_PATH}login/", admin_sign_in),
     path(settings.ADMIN_PATH, admin.site.urls),
@@ -19,4 +21,8 @@ urlpatterns = [
     path("quality/", include(("audit.urls", "audit"))),
     path("notifications/", include(("notifications.urls", "notifications"))),
     path("annex-a/", include(("audit.urls_annex_a", "annex_a"))),
+    path("api/", include(("api.urls", "api"))),
 ]
+
+# Under /api/ a missing page is JSON like every other API answer; elsewhere, the site's page.
+handler404 = "api.errors.not_found"

@@ -38,12 +38,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "repeatplans.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "repeatplans.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: ending a session says why on the sign-in page.
     "django_otp.middleware.OTPMiddleware",
@@ -214,9 +216,51 @@ GATEKEEPING_TIMESCALES = environment.GATEKEEPING_TIMESCALES
 ESCALATE_AFTER_WORKING_DAYS = environment.ESCALATE_AFTER_WORKING_DAYS
 NOTIFICATION_EMAIL_MAX_RETRIES = 6  # backoff 1s, 2s, 4s ... capped at 10 minutes
 
+# One JSON line per event on standard output, with the request's ID and nothing personal (repeatplans/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "repeatplans.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "repeatplans": {"handlers": ["console"], "level": environment.LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+
+# ---- The REST API (issue 11; api app, docs/api.md) ----
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+
+REST_FRAMEWORK = {
+    # Tokens only: a browser session never drives the API, so the API needs no CSRF handling.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": environment.API_RATE_PER_TOKEN},
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Repeat-plan gatekeeping API",
+    "DESCRIPTION": "Children's CP plan history, conference requests and their decisions, the gatekeeping "
+    "assessment, indicators and the audit trail, under the same rules and permissions as the pages. "
+    "Send `Authorization: Bearer TOKEN`; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryOfAbuseEnum": "cases.codes.CATEGORY_CHOICES",
+        "AlternativeRouteEnum": "conferences.models.AlternativeRoute",
+    },
+}
+API_TOKEN_DEFAULT_DAYS = 90
+# ---- end of issue 11 block ----

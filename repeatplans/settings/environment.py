@@ -41,6 +41,9 @@ ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=2)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 
+# API calls allowed per token (DRF rate: N/second, N/minute, N/hour or N/day).
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="600/minute")
+
 # Sign-in (accounts/). DJANGO_MFA=off skips the second factor, in development only.
 MFA = env.str("DJANGO_MFA", default="on")
 # Where the admin lives, e.g. "reference-data/" (development: admin/; production: council-admin/).
