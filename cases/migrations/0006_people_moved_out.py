@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_alter_staff_role"),
+        ("cases", "0005_rule_8940_both_end_days_and_latest_category"),
         ("people", "0001_initial"),
         # The deep dive's scope must point to `people` before the old models go.
         ("audit", "0004_deep_dive_scope_from_people"),
