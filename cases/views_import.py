@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.history_import import REPORT_HEADER, may_import_history, report_rows
 from cases.models import ImportRun
 from cases.tasks import run_history_import
+from limits.uploads import upload_refused, upload_too_large_message
 
 RECENT_RUNS = 20
 REJECTIONS_SHOWN = 100
@@ -29,6 +30,12 @@ class UploadForm(forms.Form):
         help_text="The Children in Need census return as an XML file (.xml).",
         error_messages={"required": "Select the census return (an XML file)"},
     )
+
+    def __init__(self, *args, too_large=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if too_large:
+            # The file was refused as it arrived, so the form sees none: say why.
+            self.fields["file"].error_messages["required"] = upload_too_large_message()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -57,7 +64,12 @@ def _run_for(request, pk) -> ImportRun:
 @require_http_methods(["GET", "POST"])
 def upload(request):
     _import_user(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        too_large=posted and upload_refused(request, "file"),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
