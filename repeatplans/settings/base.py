@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "limits",
+    "operations",
 ]
 
 MIDDLEWARE = [
