@@ -4,7 +4,6 @@ Only auditors (and administrators) load returns. The import itself runs as a Cel
 (cases/tasks.py); these views queue it, show the run as it goes and hand over the report.
 """
 
-import csv
 import io
 
 from django import forms
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.history_import import REPORT_HEADER, may_import_history, report_rows
 from cases.models import ImportRun
 from cases.tasks import run_history_import
+from limits.spreadsheets import csv_writer
 from limits.uploads import upload_refused, upload_too_large_message
 
 RECENT_RUNS = 20
@@ -118,7 +118,7 @@ def run_report(request, pk):
     """The rejected children, one row per rule broken, as CSV."""
     run = _run_for(request, pk)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(REPORT_HEADER)
     writer.writerows(report_rows(run.report))
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

@@ -4,7 +4,6 @@ Runs in the foreground with a progress bar (the share of the file read, and the 
 prints what was created, updated, left unchanged and rejected, and why each rejected child was.
 """
 
-import csv
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cases.history_import import REPORT_HEADER, ImportSummary, import_census, report_rows
+from limits.spreadsheets import csv_writer
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         self._print(summary)
         if report is not None:
             with report.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
+                writer = csv_writer(out)
                 writer.writerow(REPORT_HEADER)
                 writer.writerows(report_rows(r.as_dict() for r in summary.rejections))
             self.stdout.write(f"Rejection report written to {report}")
