@@ -38,8 +38,7 @@ def default_period(today: date | None = None) -> tuple[date, date]:
 class PeriodForm(forms.Form):
     """The period and scope of the indicators (GET, so a page's address is its query)."""
 
-    # The page works out the figures while the person waits; a longer period is a report, prepared in the background.
-    max_years = 5
+    max_years: int | None = None
 
     date_from = _date_field("The first day of the period")
     date_to = _date_field("The last day of the period")
@@ -88,8 +87,12 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
+class IndicatorPageForm(PeriodForm):
+    # The page works out the figures while the person waits; a longer period is a report, prepared in the background.
+    max_years = 5
+
+
 class ReportForm(PeriodForm):
-    max_years = None  # longer than a year is prepared in the background (audit/views.py)
     file_format = forms.ChoiceField(choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")], initial="xlsx")
 
 

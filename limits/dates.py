@@ -37,7 +37,7 @@ def parse_bounded_date(text: str, name: str = "The date") -> date:
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{name} must be a real date as YYYY-MM-DD, not {text!r}") from None
+        raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD, for example 2025-04-01.") from None
     try:
         return check_date_bounds(value, name)
     except ValidationError as error:
