@@ -20,9 +20,7 @@ from rest_framework.response import Response
 
 from api import serializers
 from api.trail import ServiceAccountTrailMixin
-from audit import indicators as indicator_figures
 from audit.models import AuditEvent, RecordAccess
-from audit.quality_access import limited_to_own_area, may_see_indicators, own_service_area
 from audit.services import record_access
 from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
@@ -38,6 +36,8 @@ from conferences.requirements import missing_for, outstanding_steps
 from conferences.selectors import plan_records, request_version, try_assessment
 from people.models import ServiceArea
 from people.roles import Role, role_of
+from quality import indicators as indicator_figures
+from quality.access import limited_to_own_area, may_see_indicators, own_service_area
 
 
 class Pages(PageNumberPagination):

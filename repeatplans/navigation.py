@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from audit.annex_a import may_export
-from audit.quality_access import may_read_deep_dives, may_see_indicators
 from cases.history_import import may_import_history
 from conferences.views.dashboards import CHALLENGE_ROLES, QUEUES
 from people.roles import role_of
+from quality.access import may_read_deep_dives, may_see_indicators
+from quality.annex_a import may_export
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,9 @@ def work_items(user) -> list[NavItem]:
     if role in CHALLENGE_ROLES:
         items.append(NavItem("Challenges", reverse("decisions:challenges"), "Open challenges and resolutions."))
     if may_see_indicators(user):
-        items.append(NavItem("Indicators", reverse("audit:indicators"), "Performance indicators and trends."))
+        items.append(NavItem("Indicators", reverse("quality:indicators"), "Performance indicators and trends."))
     if may_read_deep_dives(user):
-        items.append(NavItem("Deep dives", reverse("audit:deep_dives"), "Deep-dive audits of repeat-plan requests."))
+        items.append(NavItem("Deep dives", reverse("quality:deep_dives"), "Deep-dive audits of repeat-plan requests."))
     if may_export(user):
         items.append(NavItem("Annex A", reverse("annex_a:export"), "Ofsted Annex A list 7 export."))
     if may_import_history(user):

@@ -18,9 +18,9 @@ urlpatterns = [
     path("history-import/", include(("cases.urls_import", "history_import"))),
     path("requests/", include(("conferences.urls", "conferences"))),
     path("decisions/", include(("conferences.urls_decisions", "decisions"))),
-    path("quality/", include(("audit.urls", "audit"))),
+    path("quality/", include(("quality.urls", "quality"))),
     path("notifications/", include(("notifications.urls", "notifications"))),
-    path("annex-a/", include(("audit.urls_annex_a", "annex_a"))),
+    path("annex-a/", include(("quality.urls_annex_a", "annex_a"))),
     path("api/", include(("api.urls", "api"))),
 ]
 

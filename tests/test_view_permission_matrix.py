@@ -26,12 +26,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from audit import deep_dive
-from audit.models import AuditEvent, DeepDiveAnswer, DeepDiveCase, RecordAccess, ReportRun
+from audit.models import AuditEvent, RecordAccess
 from cases.models import ImportRun
 from conferences import records, transitions
 from conferences.models import Challenge, ChallengeTrigger, ConferenceRequest, ProposedService, SiblingDecision
 from notifications.models import Kind, Notification
+from quality import deep_dive
+from quality.models import DeepDiveAnswer, DeepDiveCase, ReportRun
 from tests.conferences.journeys import checked, child_with_plans, drafted, proceeded, screened, submitted
 from tests.factories import ChildFactory, FamilyFactory
 
@@ -243,23 +244,25 @@ OBJECT_VIEWS = [
         ok=SEES_NORTH,
         logged=SEES_NORTH,
     ),
-    ObjectView("deep dive", audit_url("audit:deep_dive"), ok=DEEP_DIVE_READERS, forbidden=EVERYONE - DEEP_DIVE_READERS),
+    ObjectView(
+        "deep dive", audit_url("quality:deep_dive"), ok=DEEP_DIVE_READERS, forbidden=EVERYONE - DEEP_DIVE_READERS
+    ),
     ObjectView(
         "deep-dive case",
-        audit_url("audit:deep_dive_case", 1),
+        audit_url("quality:deep_dive_case", 1),
         ok=DEEP_DIVE_READERS,
         forbidden=EVERYONE - DEEP_DIVE_READERS,
         logged=DEEP_DIVE_READERS,
     ),
     ObjectView(
         "deep-dive report",
-        audit_url("audit:deep_dive_report"),
+        audit_url("quality:deep_dive_report"),
         ok=DEEP_DIVE_READERS,
         forbidden=EVERYONE - DEEP_DIVE_READERS,
     ),
     ObjectView(
         "deep-dive spreadsheet",
-        audit_url("audit:deep_dive_report_xlsx"),
+        audit_url("quality:deep_dive_report_xlsx"),
         ok=DEEP_DIVE_READERS,
         forbidden=EVERYONE - DEEP_DIVE_READERS,
     ),
@@ -282,8 +285,8 @@ OBJECT_VIEWS = [
         forbidden=EVERYONE - {"auditor"},
     ),
     # A report run is its requester's own: anybody else's is not found.
-    ObjectView("report run", run_url("audit:report_run", "report_run"), ok=frozenset({"cp_manager"})),
-    ObjectView("report download", run_url("audit:report_download", "report_run"), ok=frozenset({"cp_manager"})),
+    ObjectView("report run", run_url("quality:report_run", "report_run"), ok=frozenset({"cp_manager"})),
+    ObjectView("report download", run_url("quality:report_download", "report_run"), ok=frozenset({"cp_manager"})),
 ]
 
 
@@ -458,7 +461,7 @@ OBJECT_ACTIONS = [
     ObjectAction(
         "deep dive: answer a case",
         "deep_dive",
-        lambda o: reverse("audit:deep_dive_case", args=[o.audit.pk, o.case.position]),
+        lambda o: reverse("quality:deep_dive_case", args=[o.audit.pk, o.case.position]),
         deep_dive_answers,
         frozenset({"auditor"}),
         hidden=frozenset(),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cases",
     "conferences",
     "audit",
+    "quality",
     "notifications",
     "limits",
     "operations",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from audit.models import DeepDiveAudit
+from quality.models import DeepDiveAudit
 from tests.factories import ChildFactory, ConferenceRequestFactory, CPPlanFactory
 
 

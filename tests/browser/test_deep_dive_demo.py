@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from audit.deep_dive import QUESTIONS
-from audit.models import DeepDiveAudit
 from conferences.demo import DEMO_PASSWORD, build
+from quality.deep_dive import QUESTIONS
+from quality.models import DeepDiveAudit
 
 SAMPLE = 3
 # The same judgement for a question in every case, so the report's counts are known: R3, R6, R9 and R12 met,

@@ -58,7 +58,7 @@ def test_annex_a_for_the_year_0001_is_a_message_not_a_server_error(client, counc
 
 def test_indicators_from_0001_to_9999_are_refused_at_once(client, council):
     client.force_login(council.auditor)
-    response = client.get(reverse("audit:indicators"), {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+    response = client.get(reverse("quality:indicators"), {"date_from": "0001-01-01", "date_to": "9999-12-31"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "must be on or after 1 January 1900" in page
@@ -67,10 +67,10 @@ def test_indicators_from_0001_to_9999_are_refused_at_once(client, council):
 
 def test_an_indicator_period_longer_than_the_page_allows_points_to_the_background_report(client, council):
     client.force_login(council.auditor)
-    response = client.get(reverse("audit:indicators"), {"date_from": "2015-01-01", "date_to": "2025-12-31"})
+    response = client.get(reverse("quality:indicators"), {"date_from": "2015-01-01", "date_to": "2025-12-31"})
     assert response.status_code == 400
     assert "at most 5 years on this page" in response.content.decode()
-    within = client.get(reverse("audit:indicators"), {"date_from": "2021-01-01", "date_to": "2025-12-31"})
+    within = client.get(reverse("quality:indicators"), {"date_from": "2021-01-01", "date_to": "2025-12-31"})
     assert within.status_code == 200
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from audit import annex_a
 from limits.spreadsheets import FORMULA_STARTS, safe_cell
+from quality import annex_a
 from tests.factories import ChildFactory, CPPlanFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -52,9 +52,9 @@ def test_every_free_text_field_of_every_form_has_a_limit():
     """Walks every form the apps declare: a textarea without a maximum length fails here."""
     from django import forms
 
-    import audit.forms
     import conferences.forms
     import conferences.forms_decisions  # noqa: F401
+    import quality.forms
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
@@ -69,7 +69,7 @@ def test_every_free_text_field_of_every_form_has_a_limit():
         if isinstance(field.widget, forms.Textarea) and not getattr(field, "max_length", None)
     ]
     assert unbounded == []
-    assert audit.forms.CaseForm.base_fields["learning_points"].max_length == LONG_TEXT
+    assert quality.forms.CaseForm.base_fields["learning_points"].max_length == LONG_TEXT
 
 
 def test_proposed_services_in_one_save_are_bounded(client, draft):

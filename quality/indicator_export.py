@@ -1,0 +1,143 @@
+"""The indicators as a report file (CSV or XLSX), for downloads, the background task and the command.
+
+The figures all come from quality.indicators; this module only lays them out.
+"""
+
+import io
+from collections.abc import Callable
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from limits.spreadsheets import append_safe, csv_writer
+from quality import indicators
+
+SECTIONS = ("headline", "monthly", "by_service_area", "by_team")
+BREAKDOWN_COLUMNS = (
+    "plans_started",
+    "repeat_plans_started",
+    "repeat_rate",
+    "repeat_within_12_months",
+    "repeat_within_2_years",
+    "third_or_later_plans_started",
+    "plans_ended",
+    "repeat_requests_decided",
+)
+
+
+def only_area(rows: list[dict], area_id: int | None) -> list[dict]:
+    """Breakdown rows of one service area: what an Area or Service Manager may see."""
+    return [row for row in rows if row["service_area_id"] == area_id]
+
+
+def build(
+    date_from: date,
+    date_to: date,
+    service_area=None,
+    team=None,
+    *,
+    limit_to_area: int | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> dict:
+    """Every section of the report; `progress(percent, message)` is told as each section is done.
+
+    `limit_to_area` (a service area id) keeps only that area's rows in the breakdowns.
+    """
+
+    def breakdown(by):
+        rows = indicators.breakdown(date_from, date_to, by, service_area, team)
+        return rows if limit_to_area is None else only_area(rows, limit_to_area)
+
+    steps = {
+        "headline": lambda: indicators.indicators(date_from, date_to, service_area, team),
+        "monthly": lambda: indicators.monthly(date_from, date_to, service_area, team),
+        "by_service_area": lambda: breakdown("service_area"),
+        "by_team": lambda: breakdown("team"),
+    }
+    result = {}
+    for done, (name, compute) in enumerate(steps.items(), start=1):
+        result[name] = compute()
+        if progress:
+            progress(round(100 * done / len(steps)), f"Worked out {name.replace('_', ' ')}.")
+    return result
+
+
+def flatten(values: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """Nested indicators as (dotted key, value) rows: compliance.partners_informed.percent, 87.5."""
+    rows = []
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += flatten(value, f"{name}.")
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def headline_csv(headline: dict) -> str:
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(["indicator", "value"])
+    writer.writerows(flatten(headline))
+    return out.getvalue()
+
+
+def report_csv(report: dict) -> str:
+    """One CSV with a section column, so a spreadsheet can filter each part."""
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(["section", "row", "indicator", "value"])
+    for key, value in flatten(report["headline"]):
+        writer.writerow(["headline", "", key, value])
+    for row in report["monthly"]:
+        for key, value in row.items():
+            if key != "month":
+                writer.writerow(["monthly", row["month"].isoformat(), key, value])
+    for section in ("by_service_area", "by_team"):
+        for row in report[section]:
+            for key in BREAKDOWN_COLUMNS:
+                writer.writerow([section, row["name"], key, row[key]])
+    return out.getvalue()
+
+
+def report_xlsx(report: dict) -> bytes:
+    book = Workbook()
+    bold = Font(bold=True)
+    sheet = book.active
+    sheet.title = "Indicators"
+    append_safe(sheet, ["Indicator", "Value"])
+    for key, value in flatten(report["headline"]):
+        append_safe(sheet, [key, value])
+
+    monthly = book.create_sheet("Monthly")
+    columns = list(report["monthly"][0]) if report["monthly"] else ["month"]
+    append_safe(monthly, columns)
+    for row in report["monthly"]:
+        append_safe(monthly, [row[column] for column in columns])
+
+    for section, title in (("by_service_area", "By service area"), ("by_team", "By team")):
+        sheet = book.create_sheet(title)
+        append_safe(sheet, ["Name", *BREAKDOWN_COLUMNS])
+        for row in report[section]:
+            append_safe(sheet, [row["name"], *[row[key] for key in BREAKDOWN_COLUMNS]])
+    for worksheet in book.worksheets:
+        for cell in worksheet[1]:
+            cell.font = bold
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def file_name(date_from: date, date_to: date, file_format: str) -> str:
+    return f"repeat-plan-indicators-{date_from.isoformat()}-to-{date_to.isoformat()}.{file_format}"
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render(report: dict, file_format: str) -> bytes:
+    return report_csv(report).encode() if file_format == "csv" else report_xlsx(report)

@@ -1,0 +1,470 @@
+"""Performance indicators (R15): one definition of each, computed in the database.
+
+Every indicator is a SQL predicate over one of two row sets, written once below and used both to
+count (aggregates with FILTER) and to list the cases behind a number (drill-down), so the figure
+and the list can never disagree.
+
+`plan_facts`: one row per CP plan with window functions over the child's plans in start order.
+- A plan *starts in the period* / *ends in the period* by its start or end date. Plans held by
+  other councils are history only: they count as earlier plans, never as this council's plans.
+- Previous plans = the greater of the plans on record before it (row_number - 1) and the number
+  the census declared for it (CPPlan.declared_previous_plans). Repeat = previous plans >= 1;
+  third or later = previous plans >= 2.
+- Within 12 months / 2 years: the plan starts before the previous plan on record ended + 1 year
+  / + 2 years, the assessment's rule (conferences.assessment.within_months). PostgreSQL's
+  `date + interval '1 year'` is calendar arithmetic like dateutil's (29 Feb 2024 + 1 year =
+  28 Feb 2025); tests/quality/test_indicators.py holds the two equal on the boundaries.
+- Length bands include their upper bound: exactly 3 months is "up_to_3_months".
+
+`request_facts`: one row per repeat request *decided* in the period: its last transition out of
+manager discussion, CP chair screening or Head of Service sign-off into a final outcome (ready
+to convene = proceeded, an alternative route, declined, withdrawn), dated by that audit event.
+Only repeat requests ever reach those stages. Each compliance measure restates the check of
+conferences.requirements.step_missing for its step (a test holds them equal), except that
+challenge and resolution counts challenges actually issued (the step also accepts a recorded
+reason not to issue one). Each is counted over the requests the step applies to: every decided
+request for the manager discussion and partners informed; requests that reached screening for
+the chair's conversation, the CP Manager's consultation, siblings (children with siblings) and
+challenge and resolution (where the previous plans held a trigger: actions outstanding, core-
+group actions not implemented, or a plan of 3 months or less); third or later plans that
+proceeded for the Head of Service's agreement. The history is read as at the request's
+submission (plans that ended on or before that day), as the assessment reads it.
+
+Time in each stage: the working days between entering a stage and leaving it (the audit events'
+state_before/state_after), summed per request and the median taken with percentile_cont. Working
+days are counted in SQL the way conferences.timescales.working_days_between counts them (the
+working days after the day a stage was entered up to and including the day it was left; Monday to
+Friday less the bank holidays that module lists), so the median is taken in the database; a test
+holds the two counts equal.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from cases.codes import NATIONAL_REPEAT_RATE_2025
+from conferences.models import AlternativeRoute, State
+from conferences.timescales import bank_holidays
+
+PLAN_LENGTH_BANDS = {
+    "up_to_3_months": (None, "3 months"),
+    "3_to_6_months": ("3 months", "6 months"),
+    "6_to_12_months": ("6 months", "1 year"),
+    "1_to_2_years": ("1 year", "2 years"),
+    "2_years_or_more": ("2 years", None),
+}
+
+
+def _band(lower, upper):
+    conditions = ["ended"]
+    if lower:
+        conditions.append(f"end_date > start_date + interval '{lower}'")
+    if upper:
+        conditions.append(f"end_date <= start_date + interval '{upper}'")
+    return " AND ".join(conditions)
+
+
+REPEAT = "started AND previous_plans >= 1"
+
+PLAN_MEASURES = {
+    "plans_started": "started",
+    "repeat_plans_started": REPEAT,
+    "repeat_within_12_months": f"{REPEAT} AND start_date < previous_end + interval '1 year'",
+    "repeat_within_2_years": f"{REPEAT} AND start_date < previous_end + interval '2 years'",
+    "third_or_later_plans_started": "started AND previous_plans >= 2",
+    "plans_ended": "ended",
+    **{f"plans_ended_{band}": _band(*bounds) for band, bounds in PLAN_LENGTH_BANDS.items()},
+}
+
+GATEKEEPING_STAGES = (State.MANAGER_DISCUSSION, State.CPC_SCREENING, State.HEAD_OF_SERVICE_SIGNOFF)
+OUTCOME_STATES = (State.READY_TO_CONVENE, State.CLOSED_ALTERNATIVE_ROUTE, State.DECLINED, State.WITHDRAWN)
+TIMED_STAGES = (State.PRIOR_PLAN_CHECK, *GATEKEEPING_STAGES)
+
+REACHED_SCREENING = f"decided_from IN ('{State.CPC_SCREENING}', '{State.HEAD_OF_SERVICE_SIGNOFF}')"
+
+
+@dataclass(frozen=True)
+class Compliance:
+    label: str
+    applies_to: str  # who the step applies to, in words
+    applies: str  # SQL predicate on request_facts
+    met: str  # SQL predicate on request_facts
+
+
+COMPLIANCE = {
+    "manager_discussion_recorded": Compliance(
+        "Manager discussion recorded (R2)",
+        "repeat requests decided",
+        "TRUE",
+        "manager_rationale ~ '\\S' AND cardinality(alternatives_considered) > 0",
+    ),
+    "partners_informed": Compliance(
+        "Strategy discussion partners informed (R3)",
+        "repeat requests decided",
+        "TRUE",
+        "partners_informed_on IS NOT NULL AND partners_informed_context ~ '\\S'",
+    ),
+    "cp_chair_conversation": Compliance(
+        "Conversation with the CP chair (R13)",
+        "requests that reached screening",
+        REACHED_SCREENING,
+        "cp_chair_conversation ~ '\\S'",
+    ),
+    "cp_manager_consultation": Compliance(
+        "CP Manager consulted (R14)",
+        "requests that reached screening",
+        REACHED_SCREENING,
+        "cp_manager_consultation ~ '\\S'",
+    ),
+    "head_of_service_signoff": Compliance(
+        "Head of Service agreed the third or later plan (R10)",
+        "third or later plans that proceeded",
+        f"previous_plans >= 2 AND outcome = '{State.READY_TO_CONVENE}'",
+        "cardinality(head_of_service_grounds) > 0 AND head_of_service_rationale ~ '\\S'",
+    ),
+    "challenge_issued_where_triggers": Compliance(
+        "Challenge and resolution issued where triggers existed (R11)",
+        "requests that reached screening with a trigger in the previous plans",
+        f"{REACHED_SCREENING} AND has_trigger",
+        "challenges > 0",
+    ),
+    "sibling_consideration": Compliance(
+        "Siblings considered (R12)",
+        "requests that reached screening for a child with siblings",
+        f"{REACHED_SCREENING} AND siblings > 0",
+        "siblings_decided = siblings",
+    ),
+}
+
+OUTCOMES = {
+    "proceeded": f"outcome = '{State.READY_TO_CONVENE}'",
+    **{
+        f"alternative_route_{route}": f"outcome = '{State.CLOSED_ALTERNATIVE_ROUTE}' AND alternative_route = '{route}'"
+        for route in AlternativeRoute.values
+    },
+    "declined": f"outcome = '{State.DECLINED}'",
+    "withdrawn": f"outcome = '{State.WITHDRAWN}'",
+}
+
+REQUEST_MEASURES = {
+    "repeat_requests_decided": "TRUE",
+    **{f"outcome_{name}": predicate for name, predicate in OUTCOMES.items()},
+    **{f"{name}": f"({c.applies}) AND ({c.met})" for name, c in COMPLIANCE.items()},
+    **{f"{name}_applies": c.applies for name, c in COMPLIANCE.items()},
+    **{f"{name}_not_met": f"({c.applies}) AND NOT ({c.met})" for name, c in COMPLIANCE.items()},
+}
+
+# Which set of rows each drill-down key lists.
+MEASURE_KIND = {**dict.fromkeys(PLAN_MEASURES, "plan"), **dict.fromkeys(REQUEST_MEASURES, "request")}
+
+SCOPE = """
+    (%(service_area)s::text IS NULL OR area.name = %(service_area)s)
+    AND (%(team)s::bigint IS NULL OR child.team_id = %(team)s)
+"""
+
+PLAN_FACTS = f"""
+plan_facts AS (
+    SELECT plan.id, plan.child_id, plan.start_date, plan.end_date, child.team_id, team.service_area_id,
+           NOT plan.held_by_other_council AND plan.start_date BETWEEN %(date_from)s AND %(date_to)s AS started,
+           NOT plan.held_by_other_council AND plan.end_date BETWEEN %(date_from)s AND %(date_to)s AS ended,
+           GREATEST(ROW_NUMBER() OVER earlier - 1, COALESCE(plan.declared_previous_plans, 0)) AS previous_plans,
+           LAG(plan.end_date) OVER earlier AS previous_end
+    FROM cases_cpplan plan
+    JOIN cases_child child ON child.id = plan.child_id
+    LEFT JOIN cases_team team ON team.id = child.team_id
+    LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
+    WHERE {SCOPE}
+      AND plan.child_id IN (
+          SELECT child_id FROM cases_cpplan
+          WHERE start_date BETWEEN %(date_from)s AND %(date_to)s OR end_date BETWEEN %(date_from)s AND %(date_to)s
+      )
+    WINDOW earlier AS (PARTITION BY plan.child_id ORDER BY plan.start_date)
+)
+"""
+
+REQUEST_FACTS = f"""
+decisions AS (
+    SELECT DISTINCT ON (event.request_id)
+           event.request_id, event.state_before AS decided_from, event.state_after AS outcome, event.at AS decided_at
+    FROM audit_auditevent event
+    WHERE event.challenge_id IS NULL
+      AND event.state_before IN ({", ".join(f"'{s}'" for s in GATEKEEPING_STAGES)})
+      AND event.state_after IN ({", ".join(f"'{s}'" for s in OUTCOME_STATES)})
+      AND (event.at AT TIME ZONE %(tz)s)::date BETWEEN %(date_from)s AND %(date_to)s
+    ORDER BY event.request_id, event.at DESC, event.id DESC
+),
+request_facts AS (
+    SELECT request.id, request.child_id, child.team_id, team.service_area_id,
+           decisions.decided_from, decisions.outcome, decisions.decided_at,
+           request.alternative_route, request.alternatives_considered, request.manager_rationale,
+           request.partners_informed_on, request.partners_informed_context, request.cp_chair_conversation,
+           request.cp_manager_consultation, request.head_of_service_grounds, request.head_of_service_rationale,
+           history.previous_plans, COALESCE(history.has_trigger, FALSE) AS has_trigger,
+           (SELECT COUNT(*) FROM conferences_challenge challenge WHERE challenge.request_id = request.id) AS challenges,
+           family.siblings, family.siblings_decided
+    FROM decisions
+    JOIN conferences_conferencerequest request ON request.id = decisions.request_id
+    JOIN cases_child child ON child.id = request.child_id
+    LEFT JOIN cases_team team ON team.id = child.team_id
+    LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) AS previous_plans,
+               BOOL_OR(plan.outstanding_actions_at_closure OR plan.core_group_actions_not_implemented
+                       OR plan.end_date <= plan.start_date + interval '3 months') AS has_trigger
+        FROM cases_cpplan plan
+        WHERE plan.child_id = request.child_id
+          AND plan.end_date <= (COALESCE(request.submitted_at, decisions.decided_at) AT TIME ZONE %(tz)s)::date
+    ) history
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) AS siblings, COUNT(decision.id) AS siblings_decided
+        FROM cases_child sibling
+        LEFT JOIN conferences_siblingdecision decision
+               ON decision.sibling_id = sibling.id AND decision.request_id = request.id
+        WHERE sibling.family_id = child.family_id AND sibling.id <> child.id
+    ) family
+    WHERE {SCOPE}
+)
+"""
+
+# Working days after `entered` up to and including `left`, Monday to Friday less bank holidays.
+STAGE_DAYS = f"""
+transitions AS (
+    SELECT event.request_id, event.state_after AS stage,
+           (event.at AT TIME ZONE %(tz)s)::date AS entered,
+           (LEAD(event.at) OVER (PARTITION BY event.request_id ORDER BY event.at, event.id) AT TIME ZONE %(tz)s)::date
+               AS left_on
+    FROM audit_auditevent event
+    WHERE event.challenge_id IS NULL AND event.state_before <> '' AND event.state_after <> ''
+      AND event.state_before <> event.state_after
+      AND event.request_id IN (SELECT id FROM request_facts)
+),
+stage_days AS (
+    SELECT request_id, stage,
+           SUM((SELECT COUNT(*)
+                FROM generate_series((entered + 1)::timestamp, left_on::timestamp, interval '1 day') AS day
+                WHERE EXTRACT(ISODOW FROM day) < 6 AND day::date <> ALL(%(bank_holidays)s::date[]))) AS days
+    FROM transitions
+    WHERE left_on IS NOT NULL AND stage IN ({", ".join(f"'{s}'" for s in TIMED_STAGES)})
+    GROUP BY request_id, stage
+)
+"""
+
+
+def _positional(sql: str, params: dict) -> tuple[str, list]:
+    """Named placeholders to positional ones, so the SQL can also be a subquery in a queryset (RawSQL)."""
+    values = []
+
+    def replace(match):
+        values.append(params[match.group(1)])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", replace, sql), values
+
+
+def _params(date_from: date, date_to: date, service_area=None, team=None) -> dict:
+    if date_from > date_to:
+        raise ValueError("The start of the period must not be after its end.")
+    years = range(date_from.year - 2, date_to.year + 2)
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "service_area": getattr(service_area, "name", service_area) or None,
+        "team": getattr(team, "pk", team) or None,
+        "tz": settings.TIME_ZONE,
+        "bank_holidays": sorted(set().union(*(bank_holidays(year) for year in years))),
+    }
+
+
+def _rows(sql: str, params: dict) -> list[dict]:
+    query, values = _positional(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(query, values)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def percent(count: int, of: int) -> float | None:
+    return round(100 * count / of, 1) if of else None
+
+
+def _counts(measures: dict) -> str:
+    return ",\n".join(f"COUNT(*) FILTER (WHERE {predicate}) AS {name}" for name, predicate in measures.items())
+
+
+def _plan_counts(params, group_by: str | None = None) -> list[dict]:
+    select = f"{group_by} AS grouping, " if group_by else ""
+    group = f"GROUP BY {group_by} ORDER BY 1" if group_by else ""
+    return _rows(f"WITH {PLAN_FACTS} SELECT {select}{_counts(PLAN_MEASURES)} FROM plan_facts {group}", params)
+
+
+def _request_counts(params, group_by: str | None = None) -> list[dict]:
+    select = f"{group_by} AS grouping, " if group_by else ""
+    group = f"GROUP BY {group_by} ORDER BY 1" if group_by else ""
+    return _rows(f"WITH {REQUEST_FACTS} SELECT {select}{_counts(REQUEST_MEASURES)} FROM request_facts {group}", params)
+
+
+def _median_days(params) -> dict:
+    rows = _rows(
+        f"""WITH {REQUEST_FACTS}, {STAGE_DAYS}
+        SELECT stage, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days) AS median, COUNT(*) AS requests
+        FROM stage_days GROUP BY stage""",
+        params,
+    )
+    found = {row["stage"]: row for row in rows}
+    return {
+        str(stage): {
+            "median": round(found[stage]["median"], 1) if stage in found else None,
+            "requests": found[stage]["requests"] if stage in found else 0,
+        }
+        for stage in TIMED_STAGES
+    }
+
+
+def _plan_indicators(counts: dict) -> dict:
+    return {
+        "plans_started": counts["plans_started"],
+        "repeat_plans_started": counts["repeat_plans_started"],
+        "repeat_rate": percent(counts["repeat_plans_started"], counts["plans_started"]),
+        "national_repeat_rate_2025": NATIONAL_REPEAT_RATE_2025,
+        "repeat_within_12_months": counts["repeat_within_12_months"],
+        "repeat_within_2_years": counts["repeat_within_2_years"],
+        "third_or_later_plans_started": counts["third_or_later_plans_started"],
+        "plans_ended": counts["plans_ended"],
+        "plans_ended_by_length": {band: counts[f"plans_ended_{band}"] for band in PLAN_LENGTH_BANDS},
+    }
+
+
+def _request_indicators(counts: dict) -> dict:
+    return {
+        "repeat_requests_decided": counts["repeat_requests_decided"],
+        "compliance": {
+            name: {
+                "count": counts[name],
+                "of": counts[f"{name}_applies"],
+                "percent": percent(counts[name], counts[f"{name}_applies"]),
+            }
+            for name in COMPLIANCE
+        },
+        "outcomes": {
+            "proceeded": counts["outcome_proceeded"],
+            "alternative_route": {
+                route: counts[f"outcome_alternative_route_{route}"] for route in AlternativeRoute.values
+            },
+            "declined": counts["outcome_declined"],
+            "withdrawn": counts["outcome_withdrawn"],
+        },
+    }
+
+
+def indicators(date_from: date, date_to: date, service_area=None, team=None) -> dict:
+    """Every indicator for the period (both dates included), optionally for one service area (name) or team.
+
+    Three queries whatever the amount of data.
+    """
+    params = _params(date_from, date_to, service_area, team)
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat(), "service_area": params["service_area"]},
+        **_plan_indicators(_plan_counts(params)[0]),
+        **_request_indicators(_request_counts(params)[0]),
+        "median_working_days_in_stage": _median_days(params),
+    }
+
+
+def monthly(date_from: date, date_to: date, service_area=None, team=None) -> list[dict]:
+    """The headline plan and request counts month by month (months clipped to the period), empty months included."""
+    params = _params(date_from, date_to, service_area, team)
+    months = _rows(
+        "SELECT month::date FROM generate_series("
+        "date_trunc('month', %(date_from)s::timestamp), %(date_to)s::timestamp, interval '1 month') AS month",
+        params,
+    )
+    started = {
+        row["grouping"]: row
+        for row in _rows(
+            f"WITH {PLAN_FACTS} SELECT date_trunc('month', start_date::timestamp)::date AS grouping, "
+            f"{_counts({k: PLAN_MEASURES[k] for k in ('plans_started', 'repeat_plans_started')})} "
+            "FROM plan_facts WHERE started GROUP BY 1",
+            params,
+        )
+    }
+    ended = {
+        row["grouping"]: row
+        for row in _rows(
+            f"WITH {PLAN_FACTS} SELECT date_trunc('month', end_date::timestamp)::date AS grouping, "
+            "COUNT(*) AS plans_ended FROM plan_facts WHERE ended GROUP BY 1",
+            params,
+        )
+    }
+    decided = {
+        row["grouping"]: row
+        for row in _rows(
+            f"WITH {REQUEST_FACTS} SELECT date_trunc('month', decided_at AT TIME ZONE %(tz)s)::date AS grouping, "
+            f"{_counts({k: REQUEST_MEASURES[k] for k in ('repeat_requests_decided', 'outcome_proceeded')})} "
+            "FROM request_facts GROUP BY 1",
+            params,
+        )
+    }
+    result = []
+    for row in months:
+        month = row["month"]
+        plans = started.get(month, {})
+        requests = decided.get(month, {})
+        result.append(
+            {
+                "month": month,
+                "plans_started": plans.get("plans_started", 0),
+                "repeat_plans_started": plans.get("repeat_plans_started", 0),
+                "repeat_rate": percent(plans.get("repeat_plans_started", 0), plans.get("plans_started", 0)),
+                "plans_ended": ended.get(month, {}).get("plans_ended", 0),
+                "repeat_requests_decided": requests.get("repeat_requests_decided", 0),
+                "proceeded": requests.get("outcome_proceeded", 0),
+            }
+        )
+    return result
+
+
+BREAKDOWNS = {"service_area": "service_area_id", "team": "team_id"}
+NAMES = {
+    "service_area": "SELECT id, name, id AS service_area_id FROM cases_servicearea",
+    "team": "SELECT team.id, area.name || ': ' || team.name AS name, team.service_area_id FROM cases_team team "
+    "JOIN cases_servicearea area ON area.id = team.service_area_id",
+}
+
+
+def breakdown(date_from: date, date_to: date, by: str, service_area=None, team=None) -> list[dict]:
+    """The headline figures per service area or per team: id, name and service_area_id (None for no team)."""
+    column = BREAKDOWNS[by]
+    params = _params(date_from, date_to, service_area, team)
+    plans = {row["grouping"]: row for row in _plan_counts(params, group_by=column)}
+    requests = {row["grouping"]: row for row in _request_counts(params, group_by=column)}
+    names = {row["id"]: row for row in _rows(NAMES[by], {})}
+    result = []
+    for key in sorted(set(plans) | set(requests), key=lambda k: (k is None, names[k]["name"] if k else "")):
+        plan_counts = plans.get(key) or dict.fromkeys(PLAN_MEASURES, 0)
+        request_counts = requests.get(key) or dict.fromkeys(REQUEST_MEASURES, 0)
+        result.append(
+            {
+                "id": key,
+                "name": names[key]["name"] if key else "No team allocated",
+                "service_area_id": names[key]["service_area_id"] if key else None,
+                **_plan_indicators(plan_counts),
+                **_request_indicators(request_counts),
+            }
+        )
+    return result
+
+
+def ids_behind(key: str, date_from: date, date_to: date, service_area=None, team=None) -> RawSQL:
+    """The ids of the plans or requests behind one number, as a subquery: `filter(pk__in=ids_behind(...))`."""
+    params = _params(date_from, date_to, service_area, team)
+    if MEASURE_KIND.get(key) == "plan":
+        sql = f"WITH {PLAN_FACTS} SELECT id FROM plan_facts WHERE {PLAN_MEASURES[key]}"
+    elif MEASURE_KIND.get(key) == "request":
+        sql = f"WITH {REQUEST_FACTS} SELECT id FROM request_facts WHERE {REQUEST_MEASURES[key]}"
+    else:
+        raise KeyError(key)
+    return RawSQL(*_positional(sql, params))

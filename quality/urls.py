@@ -1,0 +1,20 @@
+"""Quality assurance, mounted at /quality/ (namespace "quality")."""
+
+from django.urls import path
+
+from quality import views
+
+urlpatterns = [
+    path("indicators/", views.indicator_page, name="indicators"),
+    path("indicators/cases/<slug:key>/", views.indicator_cases, name="indicator_cases"),
+    path("indicators/download.<str:file_format>", views.indicator_download, name="indicator_download"),
+    path("reports/", views.report_start, name="report_start"),
+    path("reports/<int:pk>/", views.report_run, name="report_run"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("deep-dives/", views.deep_dive_list, name="deep_dives"),
+    path("deep-dives/start/", views.deep_dive_start, name="deep_dive_start"),
+    path("deep-dives/<int:pk>/", views.deep_dive_detail, name="deep_dive"),
+    path("deep-dives/<int:pk>/cases/<int:position>/", views.deep_dive_case, name="deep_dive_case"),
+    path("deep-dives/<int:pk>/report/", views.deep_dive_report, name="deep_dive_report"),
+    path("deep-dives/<int:pk>/report.xlsx", views.deep_dive_report_xlsx, name="deep_dive_report_xlsx"),
+]
