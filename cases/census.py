@@ -24,7 +24,6 @@ from datetime import date
 from typing import BinaryIO
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TRUE = {"true", "1"}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 
 from conferences.forms import UKDateField
-from conferences.models import AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+from conferences.models import MOST_SCREENING_WEEKS, AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
 from limits.text import long_text
 
 TEXTAREA_ROWS = 5
@@ -133,7 +133,7 @@ class ScreeningForm(DecisionForm):
         label="Timescale in weeks",
         required=False,
         min_value=1,
-        max_value=104,
+        max_value=MOST_SCREENING_WEEKS,
         help_text="Within how many weeks the plan is expected to reduce the risk.",
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Enter the timescale as a whole number of weeks."},

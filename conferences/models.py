@@ -82,6 +82,10 @@ def _requirements_met(name):
     return check
 
 
+# R9: the longest timescale, in weeks, a screening may set for the plan to reduce the risk (two years).
+MOST_SCREENING_WEEKS = 104
+
+
 @tracked
 class ConferenceRequest(ConcurrentTransitionMixin, models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="conference_requests")
@@ -303,10 +307,6 @@ class ConferenceRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self):
         return self.state in OPEN_STATES
-
-    @staticmethod
-    def open_states():
-        return OPEN_STATES
 
 
 class ConferenceRequestUserObjectPermission(UserObjectPermissionBase):

@@ -15,6 +15,8 @@ from cases.census_rules import unknown_codes
 from cases.models import Child
 from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import (
+    MOST_SCREENING_WEEKS,
+    OPEN_STATES,
     Challenge,
     ChallengeState,
     ChallengeTrigger,
@@ -32,7 +34,7 @@ def start_request(child: Child, user) -> ConferenceRequest:
         raise NotPermitted("Only the child's team can start a conference request.")
     with transaction.atomic(durable=True), pghistory.context(user=user.pk, action="start_request"):
         Child.objects.select_for_update().get(pk=child.pk)
-        existing = child.conference_requests.filter(state__in=ConferenceRequest.open_states()).first()
+        existing = child.conference_requests.filter(state__in=OPEN_STATES).first()
         if existing:
             raise ActionRefused(f"The child already has an open request (request {existing.pk}).")
         if child.plans.filter(end_date__isnull=True).exists():
@@ -292,8 +294,8 @@ def record_screening(
 ):
     def validate(request, values):
         weeks = values["screening_timescale_weeks"]
-        if weeks is not None and not 1 <= weeks <= 104:
-            return ["The timescale must be between 1 and 104 weeks."]
+        if weeks is not None and not 1 <= weeks <= MOST_SCREENING_WEEKS:
+            return [f"The timescale must be between 1 and {MOST_SCREENING_WEEKS} weeks."]
         return []
 
     with locked_request(request_id, expected_state) as request:

@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from cases.models import CPPlan
 from conferences import assessment as steps
 from conferences.assessment import AssessmentError, assess
-from conferences.models import ConferenceRequest
+from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
 from conferences.requirements import step_missing
 from conferences.selectors import plan_records, proposal_of
 from limits.spreadsheets import append_safe
@@ -286,86 +286,88 @@ def _choices(values, choices) -> str:
 
 
 def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
-    from conferences.models import AlternativeRoute, HeadOfServiceGround, HistorySource
-
     a = assessment
-    services = list(request.proposed_services.all())
+    # Only the asked question's facts are built: several read the database.
     facts = {
-        "R1": [
+        "R1": lambda: [
             ("Sources checked", _choices(request.sources_checked, HistorySource.choices)),
             ("Checked by", _person(request.prior_plan_checked_by)),
             ("Checked at", _when(request.prior_plan_checked_at)),
             ("Previous plans on record", a and str(a.previous_plans)),
         ],
-        "R2": [
+        "R2": lambda: [
             ("Alternatives considered", _choices(request.alternatives_considered, AlternativeRoute.choices)),
             ("Manager's rationale", request.manager_rationale),
             ("Alternative route chosen", request.get_alternative_route_display()),
             ("Decided by", _person(request.manager_decided_by)),
         ],
-        "R3": [
+        "R3": lambda: [
             ("Partners told on", request.partners_informed_on and request.partners_informed_on.strftime("%-d %b %Y")),
             ("Timeframe and context shared", request.partners_informed_context),
         ],
-        "R4": [
+        "R4": lambda: [
             ("Days since the previous plan ended", a and str(a.days_since_last_plan_end)),
             ("Within 12 months", a and _yes_no(a.within_12_months)),
             ("Analysis", request.analysis_time_since),
         ],
-        "R5": [
+        "R5": lambda: [
             ("Length of the previous plan (days)", a and str(a.last_plan_days)),
             ("Short (3 months or less)", a and _yes_no(a.short_last_plan)),
             ("Long (18 months or more)", a and _yes_no(a.long_last_plan)),
             ("Analysis", request.analysis_plan_length),
         ],
-        "R6": [
+        "R6": lambda: [
             ("Repeated concerns", a and ", ".join(a.repeated_concerns)),
             ("New concerns", a and ", ".join(a.new_concerns)),
             ("Analysis", request.analysis_risks),
         ],
-        "R7": [
+        "R7": lambda: [
             ("Repeated services", a and ", ".join(a.repeated_services)),
             ("Analysis", request.analysis_services),
-            *[(f"Rationale for '{s.name}'", s.repeat_rationale) for s in services if s.repeat_rationale],
+            *[
+                (f"Rationale for '{service.name}'", service.repeat_rationale)
+                for service in request.proposed_services.all()
+                if service.repeat_rationale
+            ],
         ],
-        "R8": [
+        "R8": lambda: [
             ("Rationale on the child's file", request.manager_rationale),
             ("Recorded by", _person(request.manager_decided_by)),
             ("Recorded at", _when(request.manager_decided_at)),
         ],
-        "R9": [
+        "R9": lambda: [
             ("Difference the plan will make", request.screening_difference),
             ("Weeks to reduce the risk", request.screening_timescale_weeks and str(request.screening_timescale_weeks)),
             ("Screened by", _person(request.screened_by)),
         ],
-        "R10": [
+        "R10": lambda: [
             ("Plan number", a and str(a.plan_number)),
             ("Grounds", _choices(request.head_of_service_grounds, HeadOfServiceGround.choices)),
             ("Head of Service's rationale", request.head_of_service_rationale),
             ("Decided by", _person(request.head_of_service_decided_by)),
         ],
-        "R11": [
+        "R11": lambda: [
             ("Triggers", a and ", ".join(a.challenge_triggers)),
             *[(f"Challenge issued {_when(c.issued_at)}", c.get_state_display()) for c in request.challenges.all()],
             ("Why no challenge was issued", request.challenge_not_issued_reason),
         ],
-        "R12": [
+        "R12": lambda: [
             (
                 f"Sibling {d.sibling.full_name}",
                 f"{'Include' if d.include_in_conference else 'Not included'}: {d.reason}",
             )
             for d in request.sibling_decisions.select_related("sibling")
         ],
-        "R13": [
+        "R13": lambda: [
             ("Conversation", request.cp_chair_conversation),
             ("Held on", request.cp_chair_conversation_on and request.cp_chair_conversation_on.strftime("%-d %b %Y")),
         ],
-        "R14": [
+        "R14": lambda: [
             ("Close scrutiny (within 12 months, similar concerns)", a and _yes_no(a.close_scrutiny)),
             ("Consultation", request.cp_manager_consultation),
             ("Consulted by", _person(request.cp_manager_consulted_by)),
         ],
-    }[question.code]
+    }[question.code]()
     return [(label, value or "Not recorded") for label, value in facts]
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.audit.test_indicators import history  # noqa: F401  (the fixture: plans around the boundaries of 2025)
 from tests.conferences import test_assess_command as assess_cases
+from tests.quality.test_indicators import history  # noqa: F401  (the fixture: plans around the boundaries of 2025)
 
 
 def _parametrized(test) -> list:
