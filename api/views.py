@@ -45,6 +45,7 @@ class Pages(PageNumberPagination):
 
 class ApiView(ServiceAccountTrailMixin, GenericAPIView):
     pagination_class = Pages
+    metadata_class = None  # OPTIONS describes nothing beyond the schema: 405, as for any undocumented method
 
     def query(self, serializer_class) -> dict:
         """The query string, checked: bad values are 400 with field errors."""
