@@ -6,7 +6,6 @@ from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -31,11 +30,12 @@ from cases.permissions import children_visible_to, role_of
 from cases.plans import plan_correct, plan_create
 from conferences import transitions
 from conferences.assessment import AssessmentError, Proposal, assess
+from conferences.errors import RequestChanged
 from conferences.management.commands.assess import BadInput, assess_json, one_line
 from conferences.models import ConferenceRequest
 from conferences.permissions import can_view_request, requests_visible_to
 from conferences.requirements import missing_for, outstanding_steps
-from conferences.selectors import plan_records, try_assessment
+from conferences.selectors import plan_records, request_version, try_assessment
 from repeatplans.roles import Role
 
 
@@ -167,11 +167,6 @@ def visible_child_again(child) -> Child:
 # --- Conference requests -----------------------------------------------------------------------------------------
 
 
-def request_version(request_obj) -> int:
-    """How many times the request's row has changed: every change is a row in its history (pghistory)."""
-    return request_obj.events.count()
-
-
 def visible_request(http_request, pk) -> ConferenceRequest:
     request_obj = ConferenceRequest.objects.select_related("child").filter(pk=pk).first()
     if request_obj is None or not can_view_request(http_request.user, request_obj):
@@ -241,20 +236,21 @@ class RequestTransition(ApiView):
     def post(self, request, pk, name):
         if name not in transitions.ACTIONS:
             raise Http404
-        request_obj = visible_request(request, pk)
+        visible_request(request, pk)
         data = serializers.TransitionSerializer(data=request.data, transition=name)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            locked = ConferenceRequest.objects.select_for_update().get(pk=request_obj.pk)
-            if request_version(locked) != data.validated_data["expected_version"]:
-                return Response(
-                    {
-                        "detail": "The request changed since you read it: read it again before you act.",
-                        "version": request_version(locked),
-                    },
-                    status=status.HTTP_409_CONFLICT,
-                )
-            changed = transitions.ACTIONS[name](pk, request.user, expected_state=locked.state, **data.facts())
+        try:
+            changed = transitions.ACTIONS[name](
+                pk, request.user, expected_version=data.validated_data["expected_version"], **data.facts()
+            )
+        except RequestChanged:
+            return Response(
+                {
+                    "detail": "The request changed since you read it: read it again before you act.",
+                    "version": request_version(ConferenceRequest.objects.get(pk=pk)),
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         body = {"id": changed.pk, "transition": name, "state": changed.state, "version": request_version(changed)}
         return Response(body)
 

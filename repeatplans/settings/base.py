@@ -33,12 +33,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "repeatplans.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "repeatplans.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,11 +161,17 @@ GATEKEEPING_TIMESCALES = environment.GATEKEEPING_TIMESCALES
 ESCALATE_AFTER_WORKING_DAYS = environment.ESCALATE_AFTER_WORKING_DAYS
 NOTIFICATION_EMAIL_MAX_RETRIES = 6  # backoff 1s, 2s, 4s ... capped at 10 minutes
 
+# One JSON line per event on standard output, with the request's ID and nothing personal (repeatplans/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "repeatplans.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "repeatplans": {"handlers": ["console"], "level": environment.LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # ---- The REST API (issue 11; api app, docs/api.md) ----
