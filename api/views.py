@@ -30,7 +30,7 @@ from cases.permissions import children_visible_to, role_of
 from cases.plans import plan_correct, plan_create
 from conferences import transitions
 from conferences.assessment import AssessmentError, Proposal, assess
-from conferences.errors import RequestChanged
+from conferences.errors import RequestChanged, http_status
 from conferences.management.commands.assess import BadInput, assess_json, one_line
 from conferences.models import ConferenceRequest
 from conferences.permissions import can_view_request, requests_visible_to
@@ -243,14 +243,13 @@ class RequestTransition(ApiView):
             changed = transitions.ACTIONS[name](
                 pk, request.user, expected_version=data.validated_data["expected_version"], **data.facts()
             )
-        except RequestChanged:
-            return Response(
-                {
-                    "detail": "The request changed since you read it: read it again before you act.",
-                    "version": request_version(ConferenceRequest.objects.get(pk=pk)),
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+        except RequestChanged as changed_meanwhile:
+            # The version the caller should read again with, beside why the action was refused.
+            body = {
+                "detail": " ".join(changed_meanwhile.problems),
+                "version": request_version(ConferenceRequest.objects.get(pk=pk)),
+            }
+            return Response(body, status=http_status(changed_meanwhile))
         body = {"id": changed.pk, "transition": name, "state": changed.state, "version": request_version(changed)}
         return Response(body)
 
