@@ -68,8 +68,8 @@ ENDPOINTS = {
     "audit_events": lambda o, role: ("get", "/api/v1/audit-events/", None, expected(role, {"auditor"}, set(ROLES))),
     "record_access": lambda o, role: ("get", "/api/v1/record-access/", None, expected(role, {"auditor"}, set(ROLES))),
 }
-# Reading these opens the child's record: logged, for exactly those who may open it.
-OPENS_THE_RECORD = {"child", "request"}
+# These return the child's record: logged, for exactly those who get it (a refused write logs nothing).
+OPENS_THE_RECORD = {"child", "request", "plans", "plan"}
 
 
 def api_route_names() -> set[str]:
@@ -113,7 +113,7 @@ def test_every_endpoint_answers_each_role_as_the_design_says(council, north, rol
             response = getattr(client, method)(path, body, format="json")
         answers[name], wanted[name] = response.status_code, status
         if name in OPENS_THE_RECORD:
-            assert RecordAccess.objects.count() - before == (1 if status == 200 else 0), name
+            assert RecordAccess.objects.count() - before == (1 if status in (200, 201) else 0), name
     assert answers == wanted
 
 
