@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import charts, deep_dive, indicator_export, indicators
-from audit.forms import CaseForm, PeriodForm, ReportForm, StartAuditForm
+from audit.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from audit.models import DeepDiveAudit, DeepDiveCase, ReportRun
 from audit.quality_access import (
     limited_to_own_area,
@@ -124,7 +124,7 @@ def _trend_charts(months: list[dict]) -> list[dict]:
 @login_required
 def indicator_page(request):
     _require(may_see_indicators(request.user))
-    form = PeriodForm(request.GET)
+    form = IndicatorPageForm(request.GET)
     if not form.is_valid():
         return render(request, "audit/indicators.html", {"form": form}, status=400)
     scope = _scope(form)

@@ -5,15 +5,20 @@ A whole council's return takes longer than a web request should, so the upload p
 keeps up to date. With no broker configured, Celery runs the task in-process.
 """
 
-import xml.etree.ElementTree as ET
+import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_event
+from cases.census import CensusFileError
 from cases.history_import import ImportSummary, import_census
 from cases.models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 
 def _claim(run_id: int) -> ImportRun | None:
@@ -35,9 +40,18 @@ def _store(run: ImportRun, summary: ImportSummary, **fields) -> None:
     run.save(update_fields=list(fields))
 
 
+def _delete_file(run: ImportRun) -> None:
+    """A census return names every child in it: once read, it is kept no longer than the setting says."""
+    if run.file:
+        run.file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(file="")
+
+
 def _finish(run: ImportRun, summary: ImportSummary, **fields) -> None:
     report = [rejection.as_dict() for rejection in summary.rejections]
     _store(run, summary, finished_at=timezone.now(), report=report, **fields)
+    if settings.CENSUS_FILE_KEEP_DAYS == 0:
+        _delete_file(run)
     record_event(
         run.uploaded_by,
         "cin_census_import",
@@ -69,15 +83,24 @@ def run_history_import(run_id: int) -> str | None:
 
         try:
             latest = import_census(stream, user=run.uploaded_by, on_progress=progress)
-        except ET.ParseError as error:
-            line, column = error.position
-            _finish(
-                run,
-                latest,
-                status=ImportRun.Status.FAILED,
-                error=f"The file is not well-formed XML (line {line}, column {column}). Children before "
-                "that point were imported; correct the file and load it again to finish.",
-            )
+        except CensusFileError as error:
+            _finish(run, latest, status=ImportRun.Status.FAILED, error=f"{error} Nothing was imported.")
+            return run.status
+        except Exception:
+            # A fault of ours, not of the file: the run must still end, never stay "running".
+            logger.exception("Census import run %s failed", run.pk)
+            message = "The import stopped on an unexpected error; children imported before it are kept."
+            _finish(run, latest, status=ImportRun.Status.FAILED, error=message)
             return run.status
     _finish(run, latest, status=ImportRun.Status.DONE, progress=100)
     return run.status
+
+
+@shared_task
+def delete_old_census_files() -> int:
+    """Delete the files of imports that ended more than CENSUS_FILE_KEEP_DAYS ago (beat runs it daily)."""
+    cutoff = timezone.now() - timedelta(days=settings.CENSUS_FILE_KEEP_DAYS)
+    runs = list(ImportRun.objects.filter(finished_at__lte=cutoff).exclude(file=""))
+    for run in runs:
+        _delete_file(run)
+    return len(runs)
