@@ -46,7 +46,7 @@ ENDPOINTS = {
     "plans": lambda o, role: (
         "post",
         o.child_url + "plans/",
-        {"start": "2025-03-01", "end": "2025-05-20", "initial_category": "EMO", "reason": "From Mosaic"},
+        {"start": "2025-03-01", "end": "2025-05-20", "initial_category": "EMO", "latest_category": "EMO"},
         expected(role, {"data_manager"}, SEES_NORTH_CHILD, 201),
     ),
     "plan": lambda o, role: (
