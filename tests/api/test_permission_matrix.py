@@ -16,8 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from audit.models import RecordAccess
-from cases.permissions import place_staff
 from conferences.models import ConferenceRequest
+from people.groups import place_staff
 from tests.api.conftest import client_for
 from tests.api.test_same_as_commands import VALID
 from tests.conferences.journeys import checked, child_with_plans

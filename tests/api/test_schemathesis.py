@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.throttling import TokenRateThrottle
-from cases.permissions import place_staff
+from people.groups import place_staff
 from tests.api.conftest import client_for
 from tests.conferences.journeys import checked, child_with_plans, drafted, submitted
 from tests.factories import ChildFactory, CPPlanFactory, StaffFactory
