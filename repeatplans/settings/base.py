@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "pghistory",
     "crispy_forms",
     "crispy_forms_gds",
+    "people",
     "cases",
     "conferences",
     "audit",
