@@ -313,7 +313,7 @@ def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
         ],
         "R5": [
             ("Length of the previous plan (days)", a and str(a.last_plan_days)),
-            ("Short (under 3 months)", a and _yes_no(a.short_last_plan)),
+            ("Short (3 months or less)", a and _yes_no(a.short_last_plan)),
             ("Long (18 months or more)", a and _yes_no(a.long_last_plan)),
             ("Analysis", request.analysis_plan_length),
         ],

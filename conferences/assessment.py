@@ -65,9 +65,13 @@ def within_months(later: date, earlier_end: date, months: int) -> bool:
 
 
 def is_short(start: date, end: date) -> bool:
-    """A plan shorter than 3 months suggests it was stepped down before change was embedded (R5)."""
+    """A plan of 3 months or less suggests it was stepped down before change was embedded (R5).
+
+    DESIGN.md section 3: short when `end <= start + 3 months`; the guidance's example is a plan
+    "for 3 months", one that ended at the first review conference.
+    """
     limit = _months_after(start, SHORT_PLAN_MONTHS)
-    return limit is None or end < limit
+    return limit is None or end <= limit
 
 
 def is_long(start: date, end: date) -> bool:

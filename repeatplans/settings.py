@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "cases",
     "conferences",
+    "reviews",
     "audit",
 ]
 
