@@ -9,6 +9,7 @@ known by an expected date of birth only, has no plans of their own: this is the 
 from dataclasses import dataclass
 from datetime import date
 
+from audit.services import record_access
 from cases.models import Child, CPPlan
 from conferences.step_down import SiblingPlan, is_recent_plan
 
@@ -55,3 +56,10 @@ def sibling_plan_records(histories: list[SiblingHistory]) -> tuple[SiblingPlan, 
         for history in histories
         for plan in history.plans
     )
+
+
+def record_family_access(user, histories: list[SiblingHistory], path: str) -> None:
+    """A page showing the family's history shows each sibling's plans: each such look is logged against them."""
+    for history in histories:
+        if history.plans:
+            record_access(user, history.sibling, path)

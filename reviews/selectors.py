@@ -3,6 +3,8 @@
 from cases.models import CPPlan, Engagement
 from conferences.family import family_history, sibling_plan_records
 from conferences.step_down import Ending, StepDownCheck, step_down_check
+from reviews.models import ReviewConference, ReviewState
+from reviews.permissions import chair_refusal
 
 
 def plan_number(plan: CPPlan) -> int:
@@ -41,3 +43,19 @@ def ending_of(review) -> Ending:
 
 def check_of(review) -> StepDownCheck:
     return step_down_check(ending_of(review))
+
+
+def reviews_context(user, child, current_plan) -> dict:
+    """The child's page: the current plan's review conferences, and whether this person may record one."""
+    reviews = []
+    if current_plan is not None:
+        reviews = list(current_plan.reviews.select_related("chair"))
+    ended = list(
+        ReviewConference.objects.filter(plan__child=child, state=ReviewState.ENDED).select_related("plan", "chair")
+    )
+    return {
+        "current_plan": current_plan,
+        "current_reviews": reviews,
+        "ending_reviews": ended,
+        "may_record_review": current_plan is not None and chair_refusal(user, child) is None,
+    }
