@@ -70,3 +70,8 @@ def try_assessment(
         return assessment_for(request, on_date, siblings), None
     except AssessmentError as error:
         return None, str(error)
+
+
+def request_version(request) -> int:
+    """How many times the request's row has changed: every change is a row in its history (pghistory)."""
+    return request.events.count()

@@ -14,32 +14,53 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.assessment import AssessmentError
+from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
 from conferences.permissions import transition_refusal
 from conferences.requirements import missing_for
-from conferences.selectors import assessment_for
+from conferences.selectors import assessment_for, request_version
 
 
 @contextmanager
-def locked_request(request_id, expected_state=None):
-    """The request, row-locked for the rest of the transaction, at the stage the person saw."""
-    with transaction.atomic():
-        try:
-            request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
-        except ConferenceRequest.DoesNotExist:
-            raise ActionRefused("The request does not exist.") from None
-        if expected_state and request.state != expected_state:
-            raise RequestChanged(
-                f"The request changed while you were looking at it: it is now at "
-                f"'{request.get_state_display()}'. Look at it again before you act."
-            )
-        yield request
+def locked_request(request_id, expected_state=None, expected_version=None):
+    """One action's own transaction, with the request row-locked and at the stage the person saw.
+
+    Durable: a caller cannot wrap two actions in one transaction, so each action commits (and tells
+    people) on its own; an action that does several things is one service that takes the lock once.
+    Everything an action decides on is read after this lock is taken.
+    """
+    with transaction.atomic(durable=True):
+        yield lock_request(request_id, expected_state, expected_version)
 
 
-def _transition(request_id, user, name, *, expected_state=None, facts=None, args=(), description=""):
+def lock_request(request_id, expected_state=None, expected_version=None) -> ConferenceRequest:
+    """Inside an action's transaction: the request row-locked, refused if it moved on from what the person saw."""
+    try:
+        request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
+    except ConferenceRequest.DoesNotExist:
+        raise NotFound("The request does not exist.") from None
+    if expected_state and request.state != expected_state:
+        raise RequestChanged(
+            f"The request changed while you were looking at it: it is now at "
+            f"'{request.get_state_display()}'. Look at it again before you act."
+        )
+    if expected_version is not None and request_version(request) != expected_version:
+        raise RequestChanged("The request changed since you read it: read it again before you act.")
+    return request
+
+
+def _transition(
+    request_id, user, name, *, expected_state=None, expected_version=None, facts=None, args=(), description=""
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _take(request, user, name, facts=facts, args=args, description=description)
+
+
+def _take(request, user, name, *, facts=None, args=(), description=""):
+    """Take transition `name` on a request already locked by this action's transaction."""
     facts = facts or {}
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk, action=name):
+    with pghistory.context(user=user.pk, action=name):
         refusal = transition_refusal(user, request, name)
         if refusal:
             raise NotPermitted(refusal)
@@ -72,48 +93,47 @@ def _transition(request_id, user, name, *, expected_state=None, facts=None, args
         return request
 
 
-def submit(request_id, user, *, expected_state=None):
+def submit(request_id, user, *, expected_state=None, expected_version=None):
     now = timezone.now()
     return _transition(
         request_id,
         user,
         "submit",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={"submitted_by": user, "submitted_at": now},
     )
 
 
-def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None):
+def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None, expected_version=None):
     """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
     sources = sorted({HistorySource(source) for source in sources_checked})
-    with transaction.atomic():
-        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
-        name = "confirm_previous_plan" if _is_repeat(request) else "confirm_no_previous_plan"
-        return _transition(
-            request_id,
+    with locked_request(request_id, expected_state, expected_version) as request:
+        name = "confirm_previous_plan" if _assessed(request).is_repeat else "confirm_no_previous_plan"
+        return _take(
+            request,
             user,
             name,
-            expected_state=expected_state,
             facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
         )
 
 
-def _is_repeat(request):
-    from conferences.assessment import AssessmentError
-
+def _assessed(request):
+    """The assessment of a locked request, or a refusal when its history cannot be assessed."""
     try:
-        return assessment_for(request).is_repeat
+        return assessment_for(request)
     except AssessmentError as error:
         raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
 
 
-def proceed(request_id, user, *, alternatives_considered, rationale, expected_state=None):
+def proceed(request_id, user, *, alternatives_considered, rationale, expected_state=None, expected_version=None):
     """R2 and R8: the manager records the alternatives considered and the rationale for another plan."""
     return _transition(
         request_id,
         user,
         "proceed",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={
             "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered}),
             "manager_rationale": rationale.strip(),
@@ -123,13 +143,16 @@ def proceed(request_id, user, *, alternatives_considered, rationale, expected_st
     )
 
 
-def choose_alternative_route(request_id, user, *, route, alternatives_considered, rationale, expected_state=None):
+def choose_alternative_route(
+    request_id, user, *, route, alternatives_considered, rationale, expected_state=None, expected_version=None
+):
     route = AlternativeRoute(route) if route else ""
     return _transition(
         request_id,
         user,
         "choose_alternative_route",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={
             "alternative_route": route,
             "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered} | {route} - {""}),
@@ -140,49 +163,43 @@ def choose_alternative_route(request_id, user, *, route, alternatives_considered
     )
 
 
-def return_for_information(request_id, user, *, questions, expected_state=None):
+def return_for_information(request_id, user, *, questions, expected_state=None, expected_version=None):
     return _transition(
         request_id,
         user,
         "return_for_information",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={"returned_questions": questions.strip(), "decision_reason": questions.strip()},
     )
 
 
-def decline(request_id, user, *, reason, expected_state=None):
+def decline(request_id, user, *, reason, expected_state=None, expected_version=None):
     return _transition(
-        request_id, user, "decline", expected_state=expected_state, facts={"decision_reason": reason.strip()}
+        request_id,
+        user,
+        "decline",
+        expected_state=expected_state,
+        expected_version=expected_version,
+        facts={"decision_reason": reason.strip()},
     )
 
 
-def accept(request_id, user, *, expected_state=None):
+def accept(request_id, user, *, expected_state=None, expected_version=None):
     """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
-    with transaction.atomic():
-        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
-        from conferences.assessment import AssessmentError
-
-        try:
-            plan_number = assessment_for(request).plan_number
-        except AssessmentError as error:
-            raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
-        return _transition(
-            request_id,
-            user,
-            "accept",
-            expected_state=expected_state,
-            facts={"screened_by": user},
-            args=(plan_number,),
-        )
+    with locked_request(request_id, expected_state, expected_version) as request:
+        plan_number = _assessed(request).plan_number
+        return _take(request, user, "accept", facts={"screened_by": user}, args=(plan_number,))
 
 
-def agree(request_id, user, *, grounds, rationale, expected_state=None):
+def agree(request_id, user, *, grounds, rationale, expected_state=None, expected_version=None):
     """R10: only on the ground that the risks are significantly different or circumstances substantially changed."""
     return _transition(
         request_id,
         user,
         "agree",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={
             "head_of_service_grounds": sorted({HeadOfServiceGround(g) for g in grounds}),
             "head_of_service_rationale": rationale.strip(),
@@ -191,27 +208,38 @@ def agree(request_id, user, *, grounds, rationale, expected_state=None):
     )
 
 
-def refuse(request_id, user, *, reason, expected_state=None):
+def refuse(request_id, user, *, reason, expected_state=None, expected_version=None):
     return _transition(
         request_id,
         user,
         "refuse",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={"decision_reason": reason.strip(), "head_of_service_decided_by": user},
     )
 
 
-def record_conference(request_id, user, *, held_on, expected_state=None):
+def record_conference(request_id, user, *, held_on, expected_state=None, expected_version=None):
     if held_on and held_on > timezone.localdate():
         raise ActionRefused("The conference date cannot be in the future.")
     return _transition(
-        request_id, user, "record_conference", expected_state=expected_state, facts={"conference_held_on": held_on}
+        request_id,
+        user,
+        "record_conference",
+        expected_state=expected_state,
+        expected_version=expected_version,
+        facts={"conference_held_on": held_on},
     )
 
 
-def withdraw(request_id, user, *, reason, expected_state=None):
+def withdraw(request_id, user, *, reason, expected_state=None, expected_version=None):
     return _transition(
-        request_id, user, "withdraw", expected_state=expected_state, facts={"decision_reason": reason.strip()}
+        request_id,
+        user,
+        "withdraw",
+        expected_state=expected_state,
+        expected_version=expected_version,
+        facts={"decision_reason": reason.strip()},
     )
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from audit.services import record_access
 from cases.permissions import children_visible_to
 from conferences import assessment as steps
 from conferences import forms, records, transitions
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.errors import ActionRefused, NotPermitted, http_status
 from conferences.family import family_history, record_family_access
 from conferences.models import (
     AlternativeRoute,
@@ -83,17 +82,11 @@ def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
         action()
-    except NotPermitted as refusal:
-        status, problems = 403, refusal.problems
-    except RequestChanged as refusal:
-        status, problems = 409, refusal.problems
     except ActionRefused as refusal:
-        status, problems = 400, refusal.problems
-    else:
-        return None
-    for problem in problems:
-        form.add_error(None, problem)
-    return status
+        for problem in refusal.problems:
+            form.add_error(None, problem)
+        return http_status(refusal)
+    return None
 
 
 def refused(http_request, request_obj, reason, status=403):
@@ -167,51 +160,42 @@ def _build_form(slug, request_obj, assessment, data=None):
 
 
 def _save(slug, request_obj, user, form):
+    """One section is one service: what the page saves together commits together, or not at all."""
     data = form.cleaned_data
     pk, seen = request_obj.pk, data["expected_state"]
-    with transaction.atomic():
-        if slug == "proposal":
-            records.update_proposal(
-                pk,
-                user,
-                reason=data["reason"],
-                categories=data["categories"],
-                factors=data["factors"],
-                strategy_discussion_date=data["strategy_discussion_date"],
-                expected_state=seen,
-            )
-            records.set_proposed_services(pk, user, data["services"], expected_state=seen)
-        elif slug == "repeat":
-            records.record_partners_informed(
-                pk,
-                user,
-                informed_on=data["partners_informed_on"],
-                context=data["partners_informed_context"],
-                expected_state=seen,
-            )
-            records.record_analysis(
-                pk,
-                user,
-                time_since=data["time_since"],
-                plan_length=data["plan_length"],
-                risks=data["risks"],
-                services=data["services"],
-                expected_state=seen,
-            )
-        elif slug == "services":
-            for service in form.services:
-                records.record_service_rationale(
-                    pk, user, service.pk, expected_state=seen, **form.rationale_for(service)
-                )
-        elif slug == "siblings":
-            for sibling, include, reason in form.decided():
-                records.record_sibling_decision(
-                    pk, user, sibling_id=sibling.pk, include=include, reason=reason, expected_state=seen
-                )
-        else:
-            records.record_cp_chair_conversation(
-                pk, user, conversation=data["conversation"], held_on=data["held_on"], expected_state=seen
-            )
+    if slug == "proposal":
+        records.save_proposal(
+            pk,
+            user,
+            reason=data["reason"],
+            categories=data["categories"],
+            factors=data["factors"],
+            services=data["services"],
+            strategy_discussion_date=data["strategy_discussion_date"],
+            expected_state=seen,
+        )
+    elif slug == "repeat":
+        records.save_repeat_analysis(
+            pk,
+            user,
+            partners_informed_on=data["partners_informed_on"],
+            partners_informed_context=data["partners_informed_context"],
+            time_since=data["time_since"],
+            plan_length=data["plan_length"],
+            risks=data["risks"],
+            services=data["services"],
+            expected_state=seen,
+        )
+    elif slug == "services":
+        rationales = {service.pk: form.rationale_for(service) for service in form.services}
+        records.record_service_rationales(pk, user, rationales, expected_state=seen)
+    elif slug == "siblings":
+        decided = [(sibling.pk, include, reason) for sibling, include, reason in form.decided()]
+        records.record_sibling_decisions(pk, user, decided, expected_state=seen)
+    else:
+        records.record_cp_chair_conversation(
+            pk, user, conversation=data["conversation"], held_on=data["held_on"], expected_state=seen
+        )
 
 
 def _after_section(http_request, request_obj, slug):
