@@ -68,9 +68,8 @@ def within_months(later: date, earlier_end: date, months: int) -> bool:
 def is_short(start: date, end: date) -> bool:
     """A plan of 3 months or less suggests it was stepped down before change was embedded (R5).
 
-    DESIGN.md section 3: short when `end <= start + 3 months`; the guidance's example is a plan
-    "for 3 months", one that ended at the first review conference.
-    """
+    The guidance's own example is a plan "for 3 months", one that ended at the first review
+    conference: so `end <= start + 3 months` (DESIGN.md section 3)."""
     limit = _months_after(start, SHORT_PLAN_MONTHS)
     return limit is None or end <= limit
 

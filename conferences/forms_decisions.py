@@ -14,12 +14,13 @@ from django import forms
 
 from conferences.forms import UKDateField
 from conferences.models import AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+from limits.text import long_text
 
 TEXTAREA_ROWS = 5
 
 
 def _text(label, help_text=""):
-    return forms.CharField(label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    return long_text(label, help_text=help_text, rows=TEXTAREA_ROWS)
 
 
 class DecisionForm(forms.Form):

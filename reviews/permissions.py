@@ -5,8 +5,8 @@ CP chairs and CP Managers hold every child council-wide. A CP Manager may chair 
 never agrees an ending that they chaired or proposed: agreement is a second person's.
 """
 
-from cases.permissions import can_change_child, can_view_child, role_of
-from repeatplans.roles import Role
+from cases.permissions import can_change_child, can_view_child
+from people.roles import Role, role_of
 
 CHAIR_ROLES = {Role.CP_CHAIR, Role.CP_MANAGER}
 AGREEING_ROLES = {Role.CP_MANAGER}

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record_access
 from cases.models import CPPlan, Engagement
-from cases.permissions import can_view_child, role_of
+from cases.permissions import can_view_child
+from people.roles import role_of
 from conferences.family import family_history
 from conferences.views.requests import attempt
 from reviews import forms, services

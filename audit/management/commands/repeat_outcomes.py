@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit import repeat_outcomes
 from audit.management.commands.indicators import _date
-from cases.models import ServiceArea
+from people.models import ServiceArea
 
 
 class Command(BaseCommand):
