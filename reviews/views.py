@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from audit.services import record_access
 from cases.models import CPPlan, Engagement
 from cases.permissions import can_view_child
-from people.roles import role_of
 from conferences.family import family_history
 from conferences.views.requests import attempt
+from people.roles import role_of
 from reviews import forms, services
 from reviews.models import OPEN_ENDING_STATES, ReviewConference, ReviewDecision, ReviewState
 from reviews.permissions import CHAIR_ROLES, agreement_refusal, chair_refusal
