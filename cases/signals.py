@@ -8,10 +8,5 @@ from cases.permissions import sync_child_access
 
 
 @receiver(post_save, sender=Child, dispatch_uid="sync_child_access")
-def child_saved(sender, instance, created, update_fields=None, **kwargs):
+def child_saved(sender, instance, **kwargs):
     sync_child_access(instance)
-    if not created:
-        from conferences.permissions import sync_request_access
-
-        for request in instance.conference_requests.all():
-            sync_request_access(request)

@@ -19,9 +19,9 @@ from cases.durations import duration_words
 from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
-from conferences.assessment import is_long, is_short, within_months
-from conferences.models import ConferenceRequest
-from conferences.permissions import may_start_request, requests_visible_to
+from cases.plan_measures import is_long, is_short, within_months
+from conferences.family import family_history, record_family_access
+from reviews.selectors import reviews_context
 
 PAGE_SIZE = 25
 
@@ -119,7 +119,10 @@ def plan_history(plans: list[CPPlan], today: date) -> History:
 
 @login_required
 def child_detail(request, pk):
-    """The child's record: identity, family, allocation, the whole CP plan history and their requests."""
+    """The child's record: identity, family, allocation and the whole CP plan history.
+
+    The child's conference requests come from conferences (templatetags/child_requests.py).
+    """
     queryset = Child.objects.select_related("team__service_area", "family", "allocated_worker").prefetch_related(
         Prefetch("plans", queryset=CPPlan.objects.prefetch_related("services"))
     )
@@ -138,21 +141,17 @@ def child_detail(request, pk):
         if siblings
         else set()
     )
-    requests = list(
-        requests_visible_to(request.user, child.conference_requests.select_related("created_by")).order_by(
-            "-created_at"
-        )
-    )
-    open_request = next((r for r in requests if r.state in ConferenceRequest.open_states()), None)
     today = timezone.localdate()
+    family = family_history(child, today)
+    record_family_access(request.user, family, request.path)
+    current_plan = next((plan for plan in child.plans.all() if plan.end_date is None), None)
     context = {
         "child": child,
         "siblings": [(sibling, sibling.pk in visible_siblings) for sibling in siblings],
         "history": plan_history(list(child.plans.all()), today),
         "today": today,
-        "requests": requests,
-        "open_request": open_request,
-        "may_start": open_request is None and may_start_request(request.user, child),
         "timeline_width": TIMELINE_WIDTH,
+        "family": family,
+        **reviews_context(request.user, child, current_plan),
     }
     return render(request, "cases/child_detail.html", context)

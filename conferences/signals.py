@@ -1,8 +1,10 @@
-"""A new request is held by the same team and area groups as its child."""
+"""A request is held by the same team and area groups as its child: from its creation, and after
+every save of the child's row (a change of allocation moves the requests with the child)."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from cases.models import Child
 from conferences.models import ConferenceRequest
 from conferences.permissions import sync_request_access
 
@@ -11,3 +13,10 @@ from conferences.permissions import sync_request_access
 def request_saved(sender, instance, created, **kwargs):
     if created:
         sync_request_access(instance)
+
+
+@receiver(post_save, sender=Child, dispatch_uid="sync_request_access_of_child")
+def child_saved(sender, instance, created, **kwargs):
+    if not created:
+        for request in instance.conference_requests.all():
+            sync_request_access(request)

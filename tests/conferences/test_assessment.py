@@ -11,20 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.codes import ASSESSMENT_FACTORS, CATEGORIES_OF_ABUSE
+from cases.plan_measures import LONG_PLAN_MONTHS, SHORT_PLAN_MONTHS
 from conferences.assessment import (
     CHALLENGE_AND_RESOLUTION,
     CP_CHAIR_CONVERSATION,
     CP_MANAGER_CONSULTATION,
     CPC_SCREENING,
     HEAD_OF_SERVICE_SIGNOFF,
-    LONG_PLAN_MONTHS,
     MANAGER_DISCUSSION,
     PARTNERS_INFORMED,
     PRIOR_PLAN_CHECK,
     REPEAT_ANALYSIS,
     REPEATED_SERVICE_RATIONALE,
     SERVICE_MANAGER_RATIONALE,
-    SHORT_PLAN_MONTHS,
     SIBLING_CONSIDERATION,
     AssessmentError,
     PlanRecord,
