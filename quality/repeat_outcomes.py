@@ -1,6 +1,6 @@
 """What follows each ending (R15): of the plans that ended in a period, how many were followed by another.
 
-A report beside the indicators (audit/indicators.py; it moves with them to quality/). Definitions:
+A report beside the indicators (quality/indicators.py). Definitions:
 - A plan *ended in the period* when its end date falls in it, both days included; plans held by
   other councils are history only, as in the indicators, so they are never counted as endings.
 - The *following plan* is the child's next recorded plan by start date, in any council. Plans known

@@ -2,7 +2,7 @@
 gives the numbers the definitions give by hand.
 
 The hand figures are worked from the XML itself (ElementTree, dateutil), following the definitions
-as the issue states them, not the SQL in audit/indicators.py, so a fault in the import or in the
+as the issue states them, not the SQL in quality/indicators.py, so a fault in the import or in the
 indicators shows as a difference:
 - a plan starts (ends) in the period when its start (end) date is in it, both days included;
 - an earlier plan on record is one of the child's plans that ended on or before this plan started;

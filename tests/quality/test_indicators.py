@@ -1,4 +1,4 @@
-"""The performance indicators give the numbers their definitions give by hand (audit/indicators.py).
+"""The performance indicators give the numbers their definitions give by hand (quality/indicators.py).
 
 Plans are built at known dates, including the boundaries (29 February, month ends, exactly 3 months,
 exactly 1 and 2 years); requests are walked through the real transitions, or given audit events at

@@ -232,7 +232,7 @@ def test_an_auditor_completes_a_sampled_deep_dive_and_downloads_its_report(clien
 
     report = client.get(reverse("quality:deep_dive_report", args=[audit.pk])).content.decode()
     assert "Record the alternatives considered." in report
-    assert "quality/audit.css" in report  # the print style sheet
+    assert "quality/quality.css" in report  # the print style sheet
     xlsx = client.get(reverse("quality:deep_dive_report_xlsx", args=[audit.pk]))
     assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     summary = list(load_workbook(BytesIO(xlsx.content))["Summary"].iter_rows(values_only=True))
