@@ -20,7 +20,6 @@ from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
 from conferences.assessment import is_long, is_short, within_months
-from conferences.models import ConferenceRequest
 from conferences.permissions import may_start_request, requests_visible_to
 
 PAGE_SIZE = 25
@@ -143,7 +142,7 @@ def child_detail(request, pk):
             "-created_at"
         )
     )
-    open_request = next((r for r in requests if r.state in ConferenceRequest.open_states()), None)
+    open_request = next((r for r in requests if r.is_open), None)
     today = timezone.localdate()
     context = {
         "child": child,

@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 
+from conferences import actions
 from conferences.forms import UKDateField
 from conferences.models import AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
 
@@ -22,9 +23,15 @@ def _text(label, help_text=""):
     return forms.CharField(label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class DecisionForm(forms.Form):
-    """A form for one decision; `action` names it in the page's POST and `prefix` keeps its ids apart."""
+# Each action's form, by the action's name: the decision and challenge pages offer these.
+FORMS = {}
 
+
+class DecisionForm(forms.Form):
+    """A form for one declared action (conferences/actions.py): its name is the `action` of the page's POST
+    and the form's prefix; its heading, button and warning are the declaration's."""
+
+    declaration = None
     action = ""
     title = ""
     submit_label = ""
@@ -33,6 +40,13 @@ class DecisionForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "The page was out of date. Look at the request again before you act."},
     )
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        declared = cls.declaration
+        cls.action, cls.title, cls.submit_label = declared.name, declared.title, declared.button
+        cls.warning = getattr(declared, "warning", False)
+        FORMS[declared.name] = cls
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action)
@@ -70,9 +84,7 @@ class DecisionForm(forms.Form):
 
 
 class ProceedForm(DecisionForm):
-    action = "proceed"
-    title = "Another child protection plan: proceed to screening"
-    submit_label = "Proceed to CP chair screening"
+    declaration = actions.PROCEED
     alternatives_considered = forms.MultipleChoiceField(
         label="Alternatives considered",
         choices=AlternativeRoute.choices,
@@ -90,9 +102,7 @@ class ProceedForm(DecisionForm):
 
 
 class AlternativeRouteForm(DecisionForm):
-    action = "choose_alternative_route"
-    title = "Choose an alternative route"
-    submit_label = "Close the request: alternative route"
+    declaration = actions.CHOOSE_ALTERNATIVE_ROUTE
     route = forms.ChoiceField(
         label="Route chosen", choices=AlternativeRoute.choices, required=False, widget=forms.RadioSelect
     )
@@ -113,17 +123,12 @@ class AlternativeRouteForm(DecisionForm):
 
 
 class WithdrawForm(DecisionForm):
-    action = "withdraw"
-    title = "Withdraw the request"
-    submit_label = "Withdraw the request"
-    warning = True
+    declaration = actions.WITHDRAW
     reason = _text("Reason for withdrawing the request")
 
 
 class ScreeningForm(DecisionForm):
-    action = "screening"
-    title = "Screening record (R9)"
-    submit_label = "Save the screening record"
+    declaration = actions.SCREENING
     difference = _text(
         "Difference the plan will make compared with the alternatives",
         "For example compared with legal advice or pre-proceedings.",
@@ -164,9 +169,7 @@ class ScreeningForm(DecisionForm):
 
 
 class ConsultationForm(DecisionForm):
-    action = "cp_manager_consultation"
-    title = "Consultation with the CP Manager (R14)"
-    submit_label = "Save the consultation"
+    declaration = actions.CP_MANAGER_CONSULTATION
     consultation = _text(
         "Consultation with the CP Manager",
         "What was discussed, and the CP Manager's view (close scrutiny where it applies).",
@@ -174,9 +177,7 @@ class ConsultationForm(DecisionForm):
 
 
 class ChallengeForm(DecisionForm):
-    action = "issue_challenge"
-    title = "Issue a challenge and resolution (R11)"
-    submit_label = "Issue the challenge"
+    declaration = actions.ISSUE_CHALLENGE
     triggers = forms.MultipleChoiceField(
         label="What the challenge is about",
         choices=ChallengeTrigger.choices,
@@ -192,30 +193,21 @@ class ChallengeForm(DecisionForm):
 
 
 class AcceptForm(DecisionForm):
-    action = "accept"
-    title = "Accept the request"
-    submit_label = "Accept the request"
+    declaration = actions.ACCEPT
 
 
 class DeclineForm(DecisionForm):
-    action = "decline"
-    title = "Decline the request"
-    submit_label = "Decline the request"
-    warning = True
+    declaration = actions.DECLINE
     reason = _text("Reason for declining")
 
 
 class ReturnForm(DecisionForm):
-    action = "return_for_information"
-    title = "Return the request for more information"
-    submit_label = "Return to the worker"
+    declaration = actions.RETURN_FOR_INFORMATION
     questions = _text("Questions the worker must answer")
 
 
 class ConferenceHeldForm(DecisionForm):
-    action = "record_conference"
-    title = "Record that the conference was held"
-    submit_label = "Record the conference"
+    declaration = actions.RECORD_CONFERENCE
     held_on = UKDateField(
         label="Date the conference was held",
         widget=DateInputWidget,
@@ -225,9 +217,7 @@ class ConferenceHeldForm(DecisionForm):
 
 
 class AgreeForm(DecisionForm):
-    action = "agree"
-    title = "Agree a third or later plan (R10)"
-    submit_label = "Agree the plan"
+    declaration = actions.AGREE
     grounds = forms.MultipleChoiceField(
         label="Grounds",
         choices=HeadOfServiceGround.choices,
@@ -242,32 +232,22 @@ class AgreeForm(DecisionForm):
 
 
 class RefuseForm(DecisionForm):
-    action = "refuse"
-    title = "Refuse a third or later plan"
-    submit_label = "Refuse the plan"
-    warning = True
+    declaration = actions.REFUSE
     reason = _text("Reason for refusing")
 
 
 class ChallengeResponseForm(DecisionForm):
-    action = "respond"
-    title = "Respond to the challenge"
-    submit_label = "Send the response"
+    declaration = actions.RESPOND
     response = _text("Your response to the challenge")
 
 
 class ChallengeResolveForm(DecisionForm):
-    action = "resolve"
-    title = "Resolve the challenge"
-    submit_label = "Resolve the challenge"
+    declaration = actions.RESOLVE
     resolution = _text("How the challenge was resolved")
 
 
 class ChallengeEscalateForm(DecisionForm):
-    action = "escalate"
-    title = "Escalate the challenge"
-    submit_label = "Escalate the challenge"
-    warning = True
+    declaration = actions.ESCALATE
     resolution = _text("Why the challenge is escalated, and to whom")
 
 

@@ -20,6 +20,14 @@ from audit.services import record_access
 from cases.permissions import children_visible_to
 from conferences import assessment as steps
 from conferences import forms, records, transitions
+from conferences.actions import (
+    ACTIONS,
+    CONFIRM_NO_PREVIOUS_PLAN,
+    CONFIRM_PREVIOUS_PLAN,
+    ISSUE_CHALLENGE,
+    SUBMIT,
+    WITHDRAW,
+)
 from conferences.errors import ActionRefused, NotPermitted, http_status
 from conferences.models import (
     AlternativeRoute,
@@ -27,19 +35,13 @@ from conferences.models import (
     HistorySource,
     ProposedService,
     SiblingDecision,
-    State,
 )
 from conferences.permissions import can_view_request, may_record, record_refusal, transition_refusal
-from conferences.requirements import missing_for, outstanding_steps
+from conferences.presenters import assessment_flags, flags_by_point
+from conferences.requirements import outstanding_steps
 from conferences.selectors import assessment_date, try_assessment
-from conferences.views.flags import assessment_flags, flags_by_point
 from conferences.views.timeline import timeline
-from conferences.views.wording import (
-    DECISION_WORDS,
-    STEP_TITLES,
-    WORKER_ACTIONS,
-    who_does,
-)
+from conferences.views.wording import STEP_TITLES, who_does
 
 
 def request_queryset():
@@ -289,7 +291,7 @@ def check_answers(http_request, pk):
             seen = form.cleaned_data["expected_state"]
             status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen))
             if status is None:
-                messages.success(http_request, "The request has been submitted. Next: the prior-plan check.")
+                messages.success(http_request, SUBMIT.done)
                 return redirect("conferences:request_detail", pk)
         else:
             status = 400
@@ -300,8 +302,8 @@ def check_answers(http_request, pk):
         "form": form,
         "assessment": assessment,
         "assessment_problem": problem,
-        "may_submit": request_obj.state == State.DRAFT and transition_refusal(user, request_obj, "submit") is None,
-        "still_needed": missing_for(request_obj, "submit") if request_obj.state == State.DRAFT else [],
+        "may_submit": SUBMIT.available_for(user, request_obj),
+        "still_needed": SUBMIT.missing(request_obj) if request_obj.state in SUBMIT.source else [],
         **answers_context(request_obj, user, assessment, from_check=True),
     }
     return render(http_request, "conferences/worker/check_answers.html", context, status=status)
@@ -359,13 +361,13 @@ def prior_plan_check(http_request, pk):
     return _action_page(
         http_request,
         pk,
-        ["confirm_previous_plan", "confirm_no_previous_plan"],
+        [CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name],
         forms.PriorPlanCheckForm,
         "conferences/worker/prior_plan_check.html",
         lambda request_obj, data: transitions.confirm_prior_plan_check(
             request_obj.pk, user, sources_checked=data["sources_checked"], expected_state=data["expected_state"]
         ),
-        "The prior-plan check has been confirmed.",
+        CONFIRM_PREVIOUS_PLAN.done,
     )
 
 
@@ -375,13 +377,13 @@ def withdraw(http_request, pk):
     return _action_page(
         http_request,
         pk,
-        ["withdraw"],
+        [WITHDRAW.name],
         forms.WithdrawForm,
         "conferences/worker/withdraw.html",
         lambda request_obj, data: transitions.withdraw(
             request_obj.pk, user, reason=data["reason"], expected_state=data["expected_state"]
         ),
-        "The request has been withdrawn.",
+        WITHDRAW.done,
     )
 
 
@@ -417,11 +419,11 @@ def request_detail(http_request, pk):
         "flags": flags,
         "outstanding": [item for item in outstanding if item.missing],
         "done": [item for item in outstanding if not item.missing],
-        "may_submit": "submit" in actions,
-        "may_confirm_check": bool({"confirm_previous_plan", "confirm_no_previous_plan"} & set(actions)),
-        "may_withdraw": "withdraw" in actions,
-        "decisions": [DECISION_WORDS.get(name, name) for name in actions if name not in WORKER_ACTIONS],
-        "may_issue_challenge": may_record(user, request_obj, "issue_challenge"),
+        "may_submit": SUBMIT.name in actions,
+        "may_confirm_check": bool({CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name} & set(actions)),
+        "may_withdraw": WITHDRAW.name in actions,
+        "decisions": [ACTIONS[name].offer for name in actions if ACTIONS[name].offer],
+        "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
         "timeline": timeline(request_obj),
         "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
         "alternatives_considered": [AlternativeRoute(route).label for route in request_obj.alternatives_considered],

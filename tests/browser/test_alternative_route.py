@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from conferences.models import ConferenceRequest, State
+from conferences.models import OPEN_STATES, ConferenceRequest, State
 from tests.browser.helpers import named_child
 from tests.conferences.journeys import checked
 
@@ -34,4 +34,4 @@ def test_alternative_route_closes_the_request(council, sign_in):
     assert request.state == State.CLOSED_ALTERNATIVE_ROUTE
     assert request.alternative_route == "pre_proceedings"
     assert set(request.alternatives_considered) == {"pre_proceedings", "child_in_need"}
-    assert not ConferenceRequest.objects.filter(child=child, state__in=ConferenceRequest.open_states()).exists()
+    assert not ConferenceRequest.objects.filter(child=child, state__in=OPEN_STATES).exists()
