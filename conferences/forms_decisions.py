@@ -14,7 +14,7 @@ from django import forms
 
 from conferences import actions
 from conferences.forms import UKDateField
-from conferences.models import AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+from conferences.models import SCREENING_TIMESCALE_WEEKS, AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
 
 TEXTAREA_ROWS = 5
 
@@ -136,8 +136,8 @@ class ScreeningForm(DecisionForm):
     timescale_weeks = forms.IntegerField(
         label="Timescale in weeks",
         required=False,
-        min_value=1,
-        max_value=104,
+        min_value=SCREENING_TIMESCALE_WEEKS[0],
+        max_value=SCREENING_TIMESCALE_WEEKS[-1],
         help_text="Within how many weeks the plan is expected to reduce the risk.",
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Enter the timescale as a whole number of weeks."},

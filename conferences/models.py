@@ -20,6 +20,9 @@ from cases.models import Child
 from conferences.actions import ACTIONS, CHALLENGE_STEPS
 from conferences.stages import OPEN_STATES, ChallengeState, State
 
+# R9: the timescale within which a plan is expected to reduce the risk, in weeks (two years at most).
+SCREENING_TIMESCALE_WEEKS = range(1, 104 + 1)
+
 
 class AlternativeRoute(models.TextChoices):
     LEGAL_PLANNING = "legal_planning", "Legal planning meeting"

@@ -1,7 +1,9 @@
 """Recording the facts a request needs: the proposal, the analysis, the conversations, the challenge.
 
-Each function locks the request, checks that this person may record this now
-(conferences/permissions.py), validates, saves and writes an audit event with what changed.
+Each record and challenge step is declared in conferences/actions.py (who may record it, when, its
+event name and words). Each public function here is one durable transaction: it locks the request,
+checks that this person may record this now, validates, saves and writes an audit event with what
+changed. A page that saves several records calls one function that saves them together.
 """
 
 from datetime import date
@@ -18,6 +20,7 @@ from conferences.actions import ChallengeStep, Record
 from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import (
     OPEN_STATES,
+    SCREENING_TIMESCALE_WEEKS,
     Challenge,
     ChallengeTrigger,
     ConferenceRequest,
@@ -294,8 +297,9 @@ def record_screening(
 ):
     def validate(request, values):
         weeks = values["screening_timescale_weeks"]
-        if weeks is not None and not 1 <= weeks <= 104:
-            return ["The timescale must be between 1 and 104 weeks."]
+        allowed = SCREENING_TIMESCALE_WEEKS
+        if weeks is not None and weeks not in allowed:
+            return [f"The timescale must be between {allowed[0]} and {allowed[-1]} weeks."]
         return []
 
     with locked_request(request_id, expected_state) as request:

@@ -1,10 +1,11 @@
 """The decision page: everything a manager, CP chair, CP Manager or Head of Service needs to decide, and the
 forms they may use now.
 
-Who may use which form is asked of conferences.permissions (through transitions.available_actions and
-record_refusal); what a decision still needs is asked of conferences.requirements; the decision itself
-is taken by conferences.transitions or conferences.records. A refusal becomes a message: the problems
-in an error summary (400), "you may not" (403), or "look again" when someone acted first (409).
+The forms, their order, words and banners are the actions' declarations (conferences/actions.py); who
+may use which form is asked of conferences.permissions, what a decision still needs of the declaration,
+and the decision itself is taken by the declaration's service. A refusal becomes a message with the
+status conferences.errors.http_status gives it: the problems in an error summary (400), "you may not"
+(403), or "look again" when someone acted first (409).
 """
 
 from django.contrib import messages
