@@ -1,5 +1,6 @@
 """What every environment shares. Values from the environment come from environment.py."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -30,6 +31,10 @@ INSTALLED_APPS = [
     "conferences",
     "audit",
     "notifications",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -42,9 +47,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "repeatplans.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: ending a session says why on the sign-in page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "repeatplans.urls"
@@ -62,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "repeatplans.navigation.navigation",
                 "notifications.context_processors.notifications",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -72,18 +83,62 @@ if environment.TEST_DATABASE_NAME:
     DATABASES["default"]["TEST"] = {"NAME": environment.TEST_DATABASE_NAME}
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any password check
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.CouncilAccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # no anonymous access to children's records
 GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# ---- Sign-in (accounts/): lock-out, sessions, second factor, council sign-in, the admin's path ----
+# Five wrong passwords lock the account for 30 minutes (each further try starts them again); every
+# attempt is kept (axes' AccessAttempt, AccessFailureLog and AccessLog, in the admin).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# Per account only: a council's staff reach the service from a few shared addresses, so counting
+# failures per address would lock a whole office out (hence axes' warning about it is silenced).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Sessions end after 30 minutes without a request and 12 hours after sign-in (seconds); the page
+# warns SESSION_TIMEOUT_WARNING before the idle end (frontend/app.js).
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_TIMEOUT_WARNING = 5 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A one-time code for the roles in accounts/policy.py; only development may switch it off (DJANGO_MFA=off).
+MFA_REQUIRED = True
+OTP_TOTP_ISSUER = "Repeat-plan gatekeeping"
+ADMIN_PATH = environment.ADMIN_PATH or "council-admin/"
+# Council sign-in (OpenID Connect, e.g. Microsoft Entra ID): on when OIDC_RP_CLIENT_ID is set; see accounts/oidc.py.
+OIDC_RP_CLIENT_ID = environment.OIDC_RP_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = environment.OIDC_RP_CLIENT_SECRET
+OIDC_OP_DISCOVERY_URL = environment.OIDC_OP_DISCOVERY_URL
+OIDC_OP_AUTHORIZATION_ENDPOINT = environment.OIDC_OP_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = environment.OIDC_OP_TOKEN_ENDPOINT
+OIDC_OP_USER_ENDPOINT = environment.OIDC_OP_USER_ENDPOINT
+OIDC_OP_JWKS_ENDPOINT = environment.OIDC_OP_JWKS_ENDPOINT
+OIDC_GROUP_ROLES = environment.OIDC_GROUP_ROLES
+OIDC_USERNAME_CLAIM = environment.OIDC_USERNAME_CLAIM
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# ---- end of sign-in ----
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
