@@ -15,12 +15,13 @@ from django import forms
 from conferences import actions
 from conferences.forms import UKDateField
 from conferences.models import SCREENING_TIMESCALE_WEEKS, AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+from limits.text import long_text
 
 TEXTAREA_ROWS = 5
 
 
 def _text(label, help_text=""):
-    return forms.CharField(label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    return long_text(label, help_text=help_text, rows=TEXTAREA_ROWS)
 
 
 # Each action's form, by the action's name: the decision and challenge pages offer these.

@@ -7,8 +7,9 @@ by team or service area, or a council-wide role), and, for an approval, they did
 
 from guardian.shortcuts import get_objects_for_user
 
-from cases.permissions import access_groups, role_of, sync_object_access
+from cases.permissions import access_groups, sync_object_access
 from conferences.actions import ACTIONS, CHALLENGE_STEPS, RECORDS, START_REQUEST
+from people.roles import role_of
 
 REQUEST_PERMS = ("conferences.view_conferencerequest", "conferences.change_conferencerequest")
 

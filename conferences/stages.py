@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from django.db import models
 
-from repeatplans.roles import AREA_ROLES, TEAM_ROLES, Role
+from people.roles import AREA_ROLES, TEAM_ROLES, Role
 
 
 class State(models.TextChoices):

@@ -21,7 +21,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases.models import Child
-from cases.permissions import role_of
 from conferences import stages
 from conferences.assessment import Assessment
 from conferences.forms_decisions import DashboardFilterForm
@@ -31,6 +30,7 @@ from conferences.presenters import FLAGS, FlagTag, flag_tags
 from conferences.selectors import try_assessment
 from conferences.timescales import Deadline, challenge_deadline, current_deadline
 from conferences.views.decisions import request_page_url
+from people.roles import role_of
 
 PAGE_SIZE = 25
 DEFAULT_SORT = "due"

@@ -13,7 +13,7 @@ from conferences.actions import ACTIONS, CHALLENGE_STEPS, RECORDS, TRAIL_WORDS
 from conferences.models import Challenge, ConferenceRequest
 from conferences.stages import STAGES, ChallengeState, State
 from conferences.views.wording import action_in_words, who_does
-from repeatplans.roles import Role
+from people.roles import Role
 from tests.conferences import journeys
 
 
