@@ -1,6 +1,10 @@
-# The two commands a new user needs (see README.md).
-.PHONY: run test
+# The commands a new user needs (see README.md).
+.PHONY: run stop reset-demo test
 run:
 	bash scripts/run.sh
+stop:
+	bash scripts/stop.sh
+reset-demo:
+	bash scripts/reset_demo.sh
 test:
 	bash scripts/test.sh

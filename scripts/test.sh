@@ -3,7 +3,9 @@
 # on PostgreSQL: DATABASE_URL when set, otherwise the embedded server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DJANGO_ENV=development
 bash scripts/setup.sh
+source scripts/database.sh
 bash scripts/install_browser.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

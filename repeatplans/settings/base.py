@@ -1,18 +1,16 @@
-"""Settings for repeat-plan gatekeeping.
+"""What every environment shares. Values from the environment come from environment.py."""
 
-PostgreSQL only: DATABASE_URL when set, otherwise the embedded server (repeatplans/embedded_db.py).
-"""
-
-import os
 from pathlib import Path
 
-import dj_database_url
+from celery.schedules import crontab
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from repeatplans.settings import environment
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() == "true"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me-in-production")
-ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+DEBUG = False
+SECRET_KEY = environment.SECRET_KEY
+ALLOWED_HOSTS = environment.ALLOWED_HOSTS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -31,6 +29,7 @@ INSTALLED_APPS = [
     "cases",
     "conferences",
     "audit",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -60,20 +59,15 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "repeatplans.navigation.navigation",
+                "notifications.context_processors.notifications",
             ],
         },
     },
 ]
 
-_database_url = os.environ.get("DATABASE_URL")
-if not _database_url:
-    from repeatplans.embedded_db import database_url
-
-    _database_url = database_url()
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
-# Lets parallel test runs on one server keep apart (pytest-xdist adds its own suffix).
-if os.environ.get("TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+DATABASES = {"default": {**environment.DATABASE, "CONN_MAX_AGE": 0}}
+if environment.TEST_DATABASE_NAME:
+    DATABASES["default"]["TEST"] = {"NAME": environment.TEST_DATABASE_NAME}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -116,56 +110,34 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
     }
 }
 
+# Cookies out of scripts' reach and not sent on other sites' requests (production adds Secure).
+# No script reads the CSRF token from its cookie: forms carry it.
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gatekeeping@council.example")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = environment.EMAIL_BACKEND
+DEFAULT_FROM_EMAIL = environment.DEFAULT_FROM_EMAIL
+SITE_URL = environment.SITE_URL
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 # (The in-memory transport is never used then; naming it keeps kombu from warning on each task.)
-CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
-    None if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL
-)
+CELERY_TASK_ALWAYS_EAGER = not environment.CELERY_BROKER_URL
+CELERY_BROKER_URL = environment.CELERY_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = environment.CELERY_RESULT_BACKEND or (None if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL)
 # A failing notification must not turn a saved decision into an error page.
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
-
-# ---- Timescales, notifications and reminders (issue 5; notifications app, conferences/timescales.py) ----
-from celery.schedules import crontab  # noqa: E402
-
-INSTALLED_APPS += ["notifications"]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_processors.notifications")
-
-# Local timescales in working days (the statutory 15 working days to conference is not configurable).
-GATEKEEPING_TIMESCALES = {
-    "manager_discussion": 2,
-    "cpc_screening": 2,
-    "head_of_service_signoff": 2,
-    "challenge_response": 10,
-    "challenge_resolution": 20,
-}
-# Overdue by more than this many working days: escalated one manager up; by twice as many, the next.
-ESCALATE_AFTER_WORKING_DAYS = int(os.environ.get("ESCALATE_AFTER_WORKING_DAYS", "2"))
-NOTIFICATION_EMAIL_MAX_RETRIES = 6  # backoff 1s, 2s, 4s ... capped at 10 minutes
-
 # Reminders and the daily digest every weekday morning (the task itself skips bank holidays).
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
@@ -179,4 +151,17 @@ CELERY_RESULT_EXTENDED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Late acknowledgement redelivers a task whose worker died; it must outlast the longest retry backoff.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# ---- end of issue 5 block ----
+
+# Local timescales (working days): only the overrides; the defaults live in conferences/timescales.py.
+# The statutory 15 working days to conference is not configurable.
+GATEKEEPING_TIMESCALES = environment.GATEKEEPING_TIMESCALES
+# Overdue by more than this many working days: escalated one manager up; by twice as many, the next.
+ESCALATE_AFTER_WORKING_DAYS = environment.ESCALATE_AFTER_WORKING_DAYS
+NOTIFICATION_EMAIL_MAX_RETRIES = 6  # backoff 1s, 2s, 4s ... capped at 10 minutes
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

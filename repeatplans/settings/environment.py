@@ -1,0 +1,42 @@
+"""Every environment variable the app reads, read here and nowhere else (django-environ).
+
+Nothing here starts anything: a missing DATABASE_URL is an error, not a cue to start a server
+(`make run` and `make test` start the embedded one and export its URL).
+"""
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+# "development" turns on DEBUG and local conveniences; anything else (or nothing) is production.
+DJANGO_ENV = env.str("DJANGO_ENV", default="production")
+DEVELOPMENT = DJANGO_ENV == "development"
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set: give it as postgres://USER:PASSWORD@HOST:PORT/NAME "
+        "(make run and make test start the embedded server and set it for you)."
+    )
+DATABASE = env.db_url_config(DATABASE_URL)
+# Lets parallel test runs on one server keep apart (pytest-xdist adds its own suffix).
+TEST_DATABASE_NAME = env.str("TEST_DATABASE_NAME", default="")
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gatekeeping@council.example")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Celery: Redis in production; with no broker, tasks run in the web process.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
+
+# Local timescales in working days, overriding conferences/timescales.py's defaults, e.g.
+# GATEKEEPING_TIMESCALES="manager_discussion=3,cpc_screening=2".
+GATEKEEPING_TIMESCALES = env.dict("GATEKEEPING_TIMESCALES", default={})
+ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=2)
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
