@@ -15,3 +15,17 @@ class NotPermitted(ActionRefused):
 
 class RequestChanged(ActionRefused):
     """Somebody else acted on the request first; the person should look again."""
+
+
+class StaleVersion(RequestChanged):
+    """Somebody saved the request after this person opened it: what they saw is no longer what is there.
+
+    `changes` lists what is different now, (what, then, now), so the page can show it beside the
+    person's own typed text.
+    """
+
+    def __init__(self, problems, *, seen_version, version, changes):
+        super().__init__(problems)
+        self.seen_version = seen_version
+        self.version = version
+        self.changes = changes

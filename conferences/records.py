@@ -42,8 +42,11 @@ def start_request(child: Child, user) -> ConferenceRequest:
         return request
 
 
-def _update(request_id, user, record, values: dict, *, expected_state=None, validate=None):
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk, action=record):
+def _update(request_id, user, record, values: dict, *, expected_state=None, expected_version=None, validate=None):
+    with (
+        locked_request(request_id, expected_state, expected_version) as request,
+        pghistory.context(user=user.pk, action=record),
+    ):
         refusal = record_refusal(user, request, record)
         if refusal:
             raise NotPermitted(refusal)
@@ -75,7 +78,15 @@ def _codes_valid(request, values):
 
 
 def update_proposal(
-    request_id, user, *, reason, categories, factors, strategy_discussion_date=None, expected_state=None
+    request_id,
+    user,
+    *,
+    reason,
+    categories,
+    factors,
+    strategy_discussion_date=None,
+    expected_state=None,
+    expected_version=None,
 ):
     return _update(
         request_id,
@@ -88,14 +99,15 @@ def update_proposal(
             "strategy_discussion_date": strategy_discussion_date,
         },
         expected_state=expected_state,
+        expected_version=expected_version,
         validate=_codes_valid,
     )
 
 
-def set_proposed_services(request_id, user, names, *, expected_state=None):
+def set_proposed_services(request_id, user, names, *, expected_state=None, expected_version=None):
     """Replace the proposed services by name, keeping the rationale already written for any kept."""
     names = sorted({name.strip() for name in names if name.strip()})
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
+    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "proposal")
         if refusal:
             raise NotPermitted(refusal)
@@ -126,6 +138,7 @@ def record_service_rationale(
     gap_resolve_by=None,
     gap_caused_by_partner_agency=False,
     expected_state=None,
+    expected_version=None,
 ):
     fields = [
         "repeat_rationale",
@@ -135,7 +148,7 @@ def record_service_rationale(
         "gap_resolve_by",
         "gap_caused_by_partner_agency",
     ]
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
+    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "service_rationale")
         if refusal:
             raise NotPermitted(refusal)
@@ -159,7 +172,9 @@ def record_service_rationale(
         return service
 
 
-def record_partners_informed(request_id, user, *, informed_on: date, context: str, expected_state=None):
+def record_partners_informed(
+    request_id, user, *, informed_on: date, context: str, expected_state=None, expected_version=None
+):
     def validate(request, values):
         if values["partners_informed_on"] and values["partners_informed_on"] > timezone.localdate():
             return ["The date partners were told cannot be in the future."]
@@ -171,11 +186,14 @@ def record_partners_informed(request_id, user, *, informed_on: date, context: st
         "partners_informed",
         {"partners_informed_on": informed_on, "partners_informed_context": context.strip()},
         expected_state=expected_state,
+        expected_version=expected_version,
         validate=validate,
     )
 
 
-def record_analysis(request_id, user, *, time_since, plan_length, risks, services, expected_state=None):
+def record_analysis(
+    request_id, user, *, time_since, plan_length, risks, services, expected_state=None, expected_version=None
+):
     return _update(
         request_id,
         user,
@@ -187,31 +205,43 @@ def record_analysis(request_id, user, *, time_since, plan_length, risks, service
             "analysis_services": services.strip(),
         },
         expected_state=expected_state,
+        expected_version=expected_version,
     )
 
 
-def record_cp_chair_conversation(request_id, user, *, conversation, held_on=None, expected_state=None):
+def record_cp_chair_conversation(
+    request_id, user, *, conversation, held_on=None, expected_state=None, expected_version=None
+):
     return _update(
         request_id,
         user,
         "cp_chair_conversation",
         {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
         expected_state=expected_state,
+        expected_version=expected_version,
     )
 
 
-def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None):
+def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None, expected_version=None):
     return _update(
         request_id,
         user,
         "cp_manager_consultation",
         {"cp_manager_consultation": consultation.strip(), "cp_manager_consulted_by": user},
         expected_state=expected_state,
+        expected_version=expected_version,
     )
 
 
 def record_screening(
-    request_id, user, *, difference, timescale_weeks, challenge_not_issued_reason="", expected_state=None
+    request_id,
+    user,
+    *,
+    difference,
+    timescale_weeks,
+    challenge_not_issued_reason="",
+    expected_state=None,
+    expected_version=None,
 ):
     def validate(request, values):
         weeks = values["screening_timescale_weeks"]
@@ -229,12 +259,15 @@ def record_screening(
             "challenge_not_issued_reason": challenge_not_issued_reason.strip(),
         },
         expected_state=expected_state,
+        expected_version=expected_version,
         validate=validate,
     )
 
 
-def record_sibling_decision(request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None):
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
+def record_sibling_decision(
+    request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "sibling_decision")
         if refusal:
             raise NotPermitted(refusal)
@@ -256,9 +289,11 @@ def record_sibling_decision(request_id, user, *, sibling_id, include: bool, reas
         return decision
 
 
-def issue_challenge(request_id, user, *, triggers, challenge, response_due: date, expected_state=None):
+def issue_challenge(
+    request_id, user, *, triggers, challenge, response_due: date, expected_state=None, expected_version=None
+):
     """R11: the CPC issues a challenge and resolution; it runs beside the request."""
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
+    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "issue_challenge")
         if refusal:
             raise NotPermitted(refusal)

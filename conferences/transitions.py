@@ -14,16 +14,20 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
 from conferences.permissions import transition_refusal
 from conferences.requirements import missing_for
-from conferences.selectors import assessment_for
+from conferences.selectors import assessment_for, changes_since
 
 
 @contextmanager
-def locked_request(request_id, expected_state=None):
-    """The request, row-locked for the rest of the transaction, at the stage the person saw."""
+def locked_request(request_id, expected_state=None, expected_version=None):
+    """The request, row-locked for the rest of the transaction, at the stage and version the person saw.
+
+    The version catches what the stage cannot: a request that went back and came round to the same
+    stage again, or a record rewritten by someone else since the page was opened.
+    """
     with transaction.atomic():
         try:
             request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
@@ -34,12 +38,25 @@ def locked_request(request_id, expected_state=None):
                 f"The request changed while you were looking at it: it is now at "
                 f"'{request.get_state_display()}'. Look at it again before you act."
             )
+        if expected_version is not None and request.version != int(expected_version):
+            raise StaleVersion(
+                "Someone saved this request after you opened it. What changed is shown below and your "
+                "own answers are kept: check them against the changes, then send them again.",
+                seen_version=int(expected_version),
+                version=request.version,
+                changes=changes_since(request, int(expected_version)),
+            )
         yield request
 
 
-def _transition(request_id, user, name, *, expected_state=None, facts=None, args=(), description=""):
+def _transition(
+    request_id, user, name, *, expected_state=None, expected_version=None, facts=None, args=(), description=""
+):
     facts = facts or {}
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk, action=name):
+    with (
+        locked_request(request_id, expected_state, expected_version) as request,
+        pghistory.context(user=user.pk, action=name),
+    ):
         refusal = transition_refusal(user, request, name)
         if refusal:
             raise NotPermitted(refusal)
@@ -72,18 +89,19 @@ def _transition(request_id, user, name, *, expected_state=None, facts=None, args
         return request
 
 
-def submit(request_id, user, *, expected_state=None):
+def submit(request_id, user, *, expected_state=None, expected_version=None):
     now = timezone.now()
     return _transition(
         request_id,
         user,
         "submit",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={"submitted_by": user, "submitted_at": now},
     )
 
 
-def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None):
+def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None, expected_version=None):
     """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
     sources = sorted({HistorySource(source) for source in sources_checked})
     with transaction.atomic():
@@ -94,6 +112,7 @@ def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_stat
             user,
             name,
             expected_state=expected_state,
+            expected_version=expected_version,
             facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
         )
 
@@ -107,13 +126,14 @@ def _is_repeat(request):
         raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
 
 
-def proceed(request_id, user, *, alternatives_considered, rationale, expected_state=None):
+def proceed(request_id, user, *, alternatives_considered, rationale, expected_state=None, expected_version=None):
     """R2 and R8: the manager records the alternatives considered and the rationale for another plan."""
     return _transition(
         request_id,
         user,
         "proceed",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={
             "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered}),
             "manager_rationale": rationale.strip(),
@@ -123,13 +143,16 @@ def proceed(request_id, user, *, alternatives_considered, rationale, expected_st
     )
 
 
-def choose_alternative_route(request_id, user, *, route, alternatives_considered, rationale, expected_state=None):
+def choose_alternative_route(
+    request_id, user, *, route, alternatives_considered, rationale, expected_state=None, expected_version=None
+):
     route = AlternativeRoute(route) if route else ""
     return _transition(
         request_id,
         user,
         "choose_alternative_route",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={
             "alternative_route": route,
             "alternatives_considered": sorted({AlternativeRoute(a) for a in alternatives_considered} | {route} - {""}),
@@ -140,23 +163,29 @@ def choose_alternative_route(request_id, user, *, route, alternatives_considered
     )
 
 
-def return_for_information(request_id, user, *, questions, expected_state=None):
+def return_for_information(request_id, user, *, questions, expected_state=None, expected_version=None):
     return _transition(
         request_id,
         user,
         "return_for_information",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={"returned_questions": questions.strip(), "decision_reason": questions.strip()},
     )
 
 
-def decline(request_id, user, *, reason, expected_state=None):
+def decline(request_id, user, *, reason, expected_state=None, expected_version=None):
     return _transition(
-        request_id, user, "decline", expected_state=expected_state, facts={"decision_reason": reason.strip()}
+        request_id,
+        user,
+        "decline",
+        expected_state=expected_state,
+        expected_version=expected_version,
+        facts={"decision_reason": reason.strip()},
     )
 
 
-def accept(request_id, user, *, expected_state=None):
+def accept(request_id, user, *, expected_state=None, expected_version=None):
     """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
     with transaction.atomic():
         request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
@@ -171,18 +200,20 @@ def accept(request_id, user, *, expected_state=None):
             user,
             "accept",
             expected_state=expected_state,
+            expected_version=expected_version,
             facts={"screened_by": user},
             args=(plan_number,),
         )
 
 
-def agree(request_id, user, *, grounds, rationale, expected_state=None):
+def agree(request_id, user, *, grounds, rationale, expected_state=None, expected_version=None):
     """R10: only on the ground that the risks are significantly different or circumstances substantially changed."""
     return _transition(
         request_id,
         user,
         "agree",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={
             "head_of_service_grounds": sorted({HeadOfServiceGround(g) for g in grounds}),
             "head_of_service_rationale": rationale.strip(),
@@ -191,27 +222,38 @@ def agree(request_id, user, *, grounds, rationale, expected_state=None):
     )
 
 
-def refuse(request_id, user, *, reason, expected_state=None):
+def refuse(request_id, user, *, reason, expected_state=None, expected_version=None):
     return _transition(
         request_id,
         user,
         "refuse",
         expected_state=expected_state,
+        expected_version=expected_version,
         facts={"decision_reason": reason.strip(), "head_of_service_decided_by": user},
     )
 
 
-def record_conference(request_id, user, *, held_on, expected_state=None):
+def record_conference(request_id, user, *, held_on, expected_state=None, expected_version=None):
     if held_on and held_on > timezone.localdate():
         raise ActionRefused("The conference date cannot be in the future.")
     return _transition(
-        request_id, user, "record_conference", expected_state=expected_state, facts={"conference_held_on": held_on}
+        request_id,
+        user,
+        "record_conference",
+        expected_state=expected_state,
+        expected_version=expected_version,
+        facts={"conference_held_on": held_on},
     )
 
 
-def withdraw(request_id, user, *, reason, expected_state=None):
+def withdraw(request_id, user, *, reason, expected_state=None, expected_version=None):
     return _transition(
-        request_id, user, "withdraw", expected_state=expected_state, facts={"decision_reason": reason.strip()}
+        request_id,
+        user,
+        "withdraw",
+        expected_state=expected_state,
+        expected_version=expected_version,
+        facts={"decision_reason": reason.strip()},
     )
 
 

@@ -1,16 +1,15 @@
 """The worker's step-by-step request and the request page that everyone who may see it shares.
 
 Views stay thin: they show what the assessment, the requirements and the permissions say, and every
-change goes through conferences/records.py or conferences/transitions.py with the stage the person saw
-as `expected_state`. A refusal from those services becomes a message on the page (400, 403, or 409 when
-the request changed meanwhile), never a 500.
+change goes through conferences/records.py or conferences/transitions.py with the stage and version the
+person saw (`expected_state`, `expected_version`). A refusal from those services becomes a message on
+the page (400, 403, or 409 when the request changed meanwhile, with the typed text kept), never a 500.
 """
 
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from audit.services import record_access
 from cases.permissions import children_visible_to
 from conferences import assessment as steps
 from conferences import forms, records, transitions
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion
 from conferences.models import (
     AlternativeRoute,
     ConferenceRequest,
@@ -78,12 +77,25 @@ def log_opening(http_request, request_obj):
     record_access(http_request.user, request_obj.child, http_request.path)
 
 
+def keep_typed_text(form, refusal):
+    """After a stale save: the form keeps what was typed, shows what changed, and now carries the new version.
+
+    Sending it again is a decision taken knowing the changes; it is never applied silently over them.
+    """
+    form.data = form.data.copy()
+    form.data[form.add_prefix("expected_version")] = refusal.version
+    form.changes = refusal.changes
+
+
 def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
         action()
     except NotPermitted as refusal:
         status, problems = 403, refusal.problems
+    except StaleVersion as refusal:
+        status, problems = 409, refusal.problems
+        keep_typed_text(form, refusal)
     except RequestChanged as refusal:
         status, problems = 409, refusal.problems
     except ActionRefused as refusal:
@@ -167,7 +179,8 @@ def _build_form(slug, request_obj, assessment, data=None):
 def _save(slug, request_obj, user, form):
     data = form.cleaned_data
     pk, seen = request_obj.pk, data["expected_state"]
-    with transaction.atomic():
+    # One section saves several records: the version the person saw is checked once, under the lock.
+    with transitions.locked_request(pk, seen, data["expected_version"]):
         if slug == "proposal":
             records.update_proposal(
                 pk,
@@ -302,8 +315,8 @@ def check_answers(http_request, pk):
     status = 200
     if http_request.method == "POST":
         if form.is_valid():
-            seen = form.cleaned_data["expected_state"]
-            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen))
+            seen, version = form.cleaned_data["expected_state"], form.cleaned_data["expected_version"]
+            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen, expected_version=version))
             if status is None:
                 messages.success(http_request, "The request has been submitted. Next: the prior-plan check.")
                 return redirect("conferences:request_detail", pk)
@@ -379,7 +392,11 @@ def prior_plan_check(http_request, pk):
         forms.PriorPlanCheckForm,
         "conferences/worker/prior_plan_check.html",
         lambda request_obj, data: transitions.confirm_prior_plan_check(
-            request_obj.pk, user, sources_checked=data["sources_checked"], expected_state=data["expected_state"]
+            request_obj.pk,
+            user,
+            sources_checked=data["sources_checked"],
+            expected_state=data["expected_state"],
+            expected_version=data["expected_version"],
         ),
         "The prior-plan check has been confirmed.",
     )
@@ -395,7 +412,11 @@ def withdraw(http_request, pk):
         forms.WithdrawForm,
         "conferences/worker/withdraw.html",
         lambda request_obj, data: transitions.withdraw(
-            request_obj.pk, user, reason=data["reason"], expected_state=data["expected_state"]
+            request_obj.pk,
+            user,
+            reason=data["reason"],
+            expected_state=data["expected_state"],
+            expected_version=data["expected_version"],
         ),
         "The request has been withdrawn.",
     )
