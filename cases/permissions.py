@@ -9,7 +9,7 @@ change of allocation is a change of grants, and lists filter in the database.
 from django.contrib.auth.models import Group, Permission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from repeatplans.roles import AREA_ROLES, COUNCIL_ROLES, TEAM_ROLES, Role
+from repeatplans.roles import AREA_ROLES, COUNCIL_ROLES, PLAN_HISTORY_ROLES, TEAM_ROLES, Role
 
 CHILD_PERMS = ("cases.view_child", "cases.change_child")
 
@@ -43,6 +43,7 @@ COUNCIL_ROLE_PERMS = {
         "change_challenge",
     ],
     Role.AUDITOR: ["view_child", "view_cpplan", "view_conferencerequest", "view_challenge"],
+    Role.DATA_MANAGER: ["view_child", "view_cpplan", "add_cpplan", "change_cpplan"],
 }
 
 
@@ -123,3 +124,8 @@ def children_visible_to(user, queryset=None):
 
 def is_council_wide(user) -> bool:
     return role_of(user) in COUNCIL_ROLES
+
+
+def may_keep_plan_history(user) -> bool:
+    """Create and correct CP plans (the data manager), on any child they may see."""
+    return role_of(user) in PLAN_HISTORY_ROLES

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,11 +29,7 @@ PAGE_SIZE = 25
 @login_required
 def child_search(request):
     form = ChildSearchForm(request.GET)
-    children = children_visible_to(request.user, Child.objects.select_related("team"))
-    for term in form.terms():
-        children = children.filter(
-            Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(local_child_id__icontains=term)
-        )
+    children = form.filter(children_visible_to(request.user, Child.objects.select_related("team")))
     children = children.annotate(plan_count=Count("plans")).order_by("last_name", "first_name", "local_child_id")
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/child_search.html", {"form": form, "page_obj": page, "query": form.terms()})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.services import changed, record_event, snapshot
 from cases.census_rules import unknown_codes
 from cases.models import Child
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
+from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import (
     Challenge,
     ChallengeState,
@@ -30,7 +30,7 @@ def start_request(child: Child, user) -> ConferenceRequest:
     """A social worker, practice lead or team manager starts a draft request for a child they hold."""
     if not may_start_request(user, child):
         raise NotPermitted("Only the child's team can start a conference request.")
-    with transaction.atomic(), pghistory.context(user=user.pk, action="start_request"):
+    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action="start_request"):
         Child.objects.select_for_update().get(pk=child.pk)
         existing = child.conference_requests.filter(state__in=ConferenceRequest.open_states()).first()
         if existing:
@@ -42,11 +42,9 @@ def start_request(child: Child, user) -> ConferenceRequest:
         return request
 
 
-def _update(request_id, user, record, values: dict, *, expected_state=None, expected_version=None, validate=None):
-    with (
-        locked_request(request_id, expected_state, expected_version) as request,
-        pghistory.context(user=user.pk, action=record),
-    ):
+def _update(request, user, record, values: dict, *, validate=None):
+    """Record `values` on a request already locked by this action's transaction."""
+    with pghistory.context(user=user.pk, action=record):
         refusal = record_refusal(user, request, record)
         if refusal:
             raise NotPermitted(refusal)
@@ -88,8 +86,13 @@ def update_proposal(
     expected_state=None,
     expected_version=None,
 ):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _update_proposal(request, user, reason, categories, factors, strategy_discussion_date)
+
+
+def _update_proposal(request, user, reason, categories, factors, strategy_discussion_date):
     return _update(
-        request_id,
+        request,
         user,
         "proposal",
         {
@@ -98,16 +101,37 @@ def update_proposal(
             "proposed_factors": sorted(set(factors)),
             "strategy_discussion_date": strategy_discussion_date,
         },
-        expected_state=expected_state,
-        expected_version=expected_version,
         validate=_codes_valid,
     )
 
 
 def set_proposed_services(request_id, user, names, *, expected_state=None, expected_version=None):
     """Replace the proposed services by name, keeping the rationale already written for any kept."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _set_proposed_services(request, user, names)
+
+
+def save_proposal(
+    request_id,
+    user,
+    *,
+    reason,
+    categories,
+    factors,
+    services,
+    strategy_discussion_date=None,
+    expected_state=None,
+    expected_version=None,
+):
+    """The worker's proposal page: the proposal and its services, saved together or not at all."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        _update_proposal(request, user, reason, categories, factors, strategy_discussion_date)
+        return _set_proposed_services(request, user, services)
+
+
+def _set_proposed_services(request, user, names):
     names = sorted({name.strip() for name in names if name.strip()})
-    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
+    with pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "proposal")
         if refusal:
             raise NotPermitted(refusal)
@@ -140,6 +164,38 @@ def record_service_rationale(
     expected_state=None,
     expected_version=None,
 ):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _record_service_rationale(
+            request,
+            user,
+            service_id,
+            repeat_rationale=repeat_rationale,
+            expected_impact=expected_impact,
+            provision_gap=provision_gap,
+            gap_owner=gap_owner,
+            gap_resolve_by=gap_resolve_by,
+            gap_caused_by_partner_agency=gap_caused_by_partner_agency,
+        )
+
+
+def record_service_rationales(request_id, user, rationales: dict, *, expected_state=None, expected_version=None):
+    """The repeated-services page: each service's rationale ({service id: its answers}), all or none."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return [_record_service_rationale(request, user, pk, **answers) for pk, answers in rationales.items()]
+
+
+def _record_service_rationale(
+    request,
+    user,
+    service_id,
+    *,
+    repeat_rationale,
+    expected_impact,
+    provision_gap="",
+    gap_owner=None,
+    gap_resolve_by=None,
+    gap_caused_by_partner_agency=False,
+):
     fields = [
         "repeat_rationale",
         "expected_impact",
@@ -148,7 +204,7 @@ def record_service_rationale(
         "gap_resolve_by",
         "gap_caused_by_partner_agency",
     ]
-    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
+    with pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "service_rationale")
         if refusal:
             raise NotPermitted(refusal)
@@ -175,18 +231,21 @@ def record_service_rationale(
 def record_partners_informed(
     request_id, user, *, informed_on: date, context: str, expected_state=None, expected_version=None
 ):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _record_partners_informed(request, user, informed_on, context)
+
+
+def _record_partners_informed(request, user, informed_on, context):
     def validate(request, values):
         if values["partners_informed_on"] and values["partners_informed_on"] > timezone.localdate():
             return ["The date partners were told cannot be in the future."]
         return []
 
     return _update(
-        request_id,
+        request,
         user,
         "partners_informed",
         {"partners_informed_on": informed_on, "partners_informed_context": context.strip()},
-        expected_state=expected_state,
-        expected_version=expected_version,
         validate=validate,
     )
 
@@ -194,8 +253,13 @@ def record_partners_informed(
 def record_analysis(
     request_id, user, *, time_since, plan_length, risks, services, expected_state=None, expected_version=None
 ):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _record_analysis(request, user, time_since, plan_length, risks, services)
+
+
+def _record_analysis(request, user, time_since, plan_length, risks, services):
     return _update(
-        request_id,
+        request,
         user,
         "analysis",
         {
@@ -204,33 +268,48 @@ def record_analysis(
             "analysis_risks": risks.strip(),
             "analysis_services": services.strip(),
         },
-        expected_state=expected_state,
-        expected_version=expected_version,
     )
+
+
+def save_repeat_analysis(
+    request_id,
+    user,
+    *,
+    partners_informed_on: date,
+    partners_informed_context: str,
+    time_since,
+    plan_length,
+    risks,
+    services,
+    expected_state=None,
+    expected_version=None,
+):
+    """The worker's repeat-plan page: partners told (R3) and the four-point analysis (R4-R7), all or none."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        _record_partners_informed(request, user, partners_informed_on, partners_informed_context)
+        return _record_analysis(request, user, time_since, plan_length, risks, services)
 
 
 def record_cp_chair_conversation(
     request_id, user, *, conversation, held_on=None, expected_state=None, expected_version=None
 ):
-    return _update(
-        request_id,
-        user,
-        "cp_chair_conversation",
-        {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
-        expected_state=expected_state,
-        expected_version=expected_version,
-    )
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _update(
+            request,
+            user,
+            "cp_chair_conversation",
+            {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
+        )
 
 
 def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None, expected_version=None):
-    return _update(
-        request_id,
-        user,
-        "cp_manager_consultation",
-        {"cp_manager_consultation": consultation.strip(), "cp_manager_consulted_by": user},
-        expected_state=expected_state,
-        expected_version=expected_version,
-    )
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _update(
+            request,
+            user,
+            "cp_manager_consultation",
+            {"cp_manager_consultation": consultation.strip(), "cp_manager_consulted_by": user},
+        )
 
 
 def record_screening(
@@ -249,25 +328,35 @@ def record_screening(
             return ["The timescale must be between 1 and 104 weeks."]
         return []
 
-    return _update(
-        request_id,
-        user,
-        "screening",
-        {
-            "screening_difference": difference.strip(),
-            "screening_timescale_weeks": timescale_weeks,
-            "challenge_not_issued_reason": challenge_not_issued_reason.strip(),
-        },
-        expected_state=expected_state,
-        expected_version=expected_version,
-        validate=validate,
-    )
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _update(
+            request,
+            user,
+            "screening",
+            {
+                "screening_difference": difference.strip(),
+                "screening_timescale_weeks": timescale_weeks,
+                "challenge_not_issued_reason": challenge_not_issued_reason.strip(),
+            },
+            validate=validate,
+        )
 
 
 def record_sibling_decision(
     request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None, expected_version=None
 ):
-    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _record_sibling_decision(request, user, sibling_id, include, reason)
+
+
+def record_sibling_decisions(request_id, user, decisions, *, expected_state=None, expected_version=None):
+    """The siblings page: every (sibling id, include, reason) decided on it, all or none."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return [_record_sibling_decision(request, user, *decision) for decision in decisions]
+
+
+def _record_sibling_decision(request, user, sibling_id, include, reason):
+    with pghistory.context(user=user.pk):
         refusal = record_refusal(user, request, "sibling_decision")
         if refusal:
             raise NotPermitted(refusal)
@@ -331,11 +420,11 @@ STEP_DONE = {"respond": "answered", "resolve": "resolved", "escalate": "escalate
 
 
 def _challenge_step(challenge_id, user, action, *, text_field, text, stamp_by, stamp_at, expected_state=None):
-    with transaction.atomic(), pghistory.context(user=user.pk):
+    with transaction.atomic(durable=True), pghistory.context(user=user.pk):
         try:
             challenge = Challenge.objects.select_for_update().select_related("request__child").get(pk=challenge_id)
         except Challenge.DoesNotExist:
-            raise ActionRefused("The challenge does not exist.") from None
+            raise NotFound("The challenge does not exist.") from None
         if expected_state and challenge.state != expected_state:
             raise RequestChanged("The challenge changed while you were looking at it. Look at it again.")
         refusal = challenge_refusal(user, challenge, action)

@@ -72,6 +72,12 @@ def try_assessment(
         return None, str(error)
 
 
+def request_version(request) -> int:
+    """The version of the request a person (or an API client) saw: raised by trigger on every change to
+    the request or to a fact recorded beside it (conferences/models.py)."""
+    return request.version
+
+
 # Fields that change with every save or say nothing a person decides on.
 _NOT_SHOWN_AS_CHANGES = {"id", "version", "stage_entered_at", "child", "created_by", "created_at"}
 

@@ -14,49 +14,61 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion
+from conferences.assessment import AssessmentError
+from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged, StaleVersion
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
 from conferences.permissions import transition_refusal
 from conferences.requirements import missing_for
-from conferences.selectors import assessment_for, changes_since
+from conferences.selectors import assessment_for, changes_since, request_version
 
 
 @contextmanager
 def locked_request(request_id, expected_state=None, expected_version=None):
-    """The request, row-locked for the rest of the transaction, at the stage and version the person saw.
+    """One action's own transaction, with the request row-locked and at the stage the person saw.
 
-    The version catches what the stage cannot: a request that went back and came round to the same
-    stage again, or a record rewritten by someone else since the page was opened.
+    Durable: a caller cannot wrap two actions in one transaction, so each action commits (and tells
+    people) on its own; an action that does several things is one service that takes the lock once.
+    Everything an action decides on is read after this lock is taken.
     """
-    with transaction.atomic():
-        try:
-            request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
-        except ConferenceRequest.DoesNotExist:
-            raise ActionRefused("The request does not exist.") from None
-        if expected_state and request.state != expected_state:
-            raise RequestChanged(
-                f"The request changed while you were looking at it: it is now at "
-                f"'{request.get_state_display()}'. Look at it again before you act."
-            )
-        if expected_version is not None and request.version != int(expected_version):
-            raise StaleVersion(
-                "Someone saved this request after you opened it. What changed is shown below and your "
-                "own answers are kept: check them against the changes, then send them again.",
-                seen_version=int(expected_version),
-                version=request.version,
-                changes=changes_since(request, int(expected_version)),
-            )
-        yield request
+    with transaction.atomic(durable=True):
+        yield lock_request(request_id, expected_state, expected_version)
+
+
+def lock_request(request_id, expected_state=None, expected_version=None) -> ConferenceRequest:
+    """Inside an action's transaction: the request row-locked, refused if it moved on from what the person saw."""
+    try:
+        request = ConferenceRequest.objects.select_for_update().select_related("child").get(pk=request_id)
+    except ConferenceRequest.DoesNotExist:
+        raise NotFound("The request does not exist.") from None
+    if expected_state and request.state != expected_state:
+        raise RequestChanged(
+            f"The request changed while you were looking at it: it is now at "
+            f"'{request.get_state_display()}'. Look at it again before you act."
+        )
+    # The version catches what the stage cannot: a request that went back and came round to the same
+    # stage again, or a record rewritten by someone else since the page was opened.
+    if expected_version is not None and request_version(request) != int(expected_version):
+        raise StaleVersion(
+            "Someone saved this request after you opened it. What changed is shown below and your "
+            "own answers are kept: check them against the changes, then send them again.",
+            seen_version=int(expected_version),
+            version=request_version(request),
+            changes=changes_since(request, int(expected_version)),
+        )
+    return request
 
 
 def _transition(
     request_id, user, name, *, expected_state=None, expected_version=None, facts=None, args=(), description=""
 ):
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _take(request, user, name, facts=facts, args=args, description=description)
+
+
+def _take(request, user, name, *, facts=None, args=(), description=""):
+    """Take transition `name` on a request already locked by this action's transaction."""
     facts = facts or {}
-    with (
-        locked_request(request_id, expected_state, expected_version) as request,
-        pghistory.context(user=user.pk, action=name),
-    ):
+    with pghistory.context(user=user.pk, action=name):
         refusal = transition_refusal(user, request, name)
         if refusal:
             raise NotPermitted(refusal)
@@ -104,24 +116,20 @@ def submit(request_id, user, *, expected_state=None, expected_version=None):
 def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None, expected_version=None):
     """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
     sources = sorted({HistorySource(source) for source in sources_checked})
-    with transaction.atomic():
-        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
-        name = "confirm_previous_plan" if _is_repeat(request) else "confirm_no_previous_plan"
-        return _transition(
-            request_id,
+    with locked_request(request_id, expected_state, expected_version) as request:
+        name = "confirm_previous_plan" if _assessed(request).is_repeat else "confirm_no_previous_plan"
+        return _take(
+            request,
             user,
             name,
-            expected_state=expected_state,
-            expected_version=expected_version,
             facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
         )
 
 
-def _is_repeat(request):
-    from conferences.assessment import AssessmentError
-
+def _assessed(request):
+    """The assessment of a locked request, or a refusal when its history cannot be assessed."""
     try:
-        return assessment_for(request).is_repeat
+        return assessment_for(request)
     except AssessmentError as error:
         raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
 
@@ -187,23 +195,9 @@ def decline(request_id, user, *, reason, expected_state=None, expected_version=N
 
 def accept(request_id, user, *, expected_state=None, expected_version=None):
     """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
-    with transaction.atomic():
-        request = ConferenceRequest.objects.select_related("child").get(pk=request_id)
-        from conferences.assessment import AssessmentError
-
-        try:
-            plan_number = assessment_for(request).plan_number
-        except AssessmentError as error:
-            raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
-        return _transition(
-            request_id,
-            user,
-            "accept",
-            expected_state=expected_state,
-            expected_version=expected_version,
-            facts={"screened_by": user},
-            args=(plan_number,),
-        )
+    with locked_request(request_id, expected_state, expected_version) as request:
+        plan_number = _assessed(request).plan_number
+        return _take(request, user, "accept", facts={"screened_by": user}, args=(plan_number,))
 
 
 def agree(request_id, user, *, grounds, rationale, expected_state=None, expected_version=None):

@@ -1,9 +1,169 @@
-// Repeat-plan gatekeeping: start GOV.UK Frontend.
+// Repeat-plan gatekeeping: start GOV.UK Frontend, and the session time-out warning.
 //
 // Loaded as an ES module from base.html (<script type="module">), so it runs
 // only in browsers GOV.UK Frontend supports. The CSP is script-src 'self', so
 // the usual inline snippet that marks <body> is done here instead.
 import { initAll } from './govuk-frontend.min.js'
 
+// The session time-out warning (accounts/: 30 minutes idle ends a session).
+//
+// A few minutes before the end, a modal dialog says how long is left, with "Stay signed in"
+// (a request to the keep-alive URL, which counts as activity) and "Sign out". When the time runs
+// out, the page signs out through the time-out URL and comes back here after sign-in.
+//
+// Drafts: whatever the person has typed into this page's forms is saved to sessionStorage (this
+// browser tab only, gone when the tab closes, never sent anywhere) when the warning opens and again
+// at sign-out; on the next load of the same page after signing in, it is put back and a banner
+// says so. Signing out on purpose clears it. The last activity is shared between tabs through
+// localStorage, so a busy tab keeps a quiet one from warning.
+
+const ACTIVITY_KEY = 'gatekeeping.lastActivity'
+const DRAFT_PREFIX = 'gatekeeping.draft:'
+const DRAFTABLE = 'input:not([type=hidden]):not([type=password]):not([type=file]):not([type=submit]):not([type=button]), textarea, select'
+
+function draftKey () {
+  return DRAFT_PREFIX + window.location.pathname
+}
+
+function draftForms () {
+  return Array.from(document.querySelectorAll('main form[method=post]:not([data-no-draft])'))
+}
+
+function saveDraft () {
+  const forms = draftForms().map((form) => {
+    const fields = {}
+    form.querySelectorAll(DRAFTABLE).forEach((field) => {
+      if (!field.name) return
+      if (field.type === 'checkbox' || field.type === 'radio') {
+        if (field.checked) (fields[field.name] = fields[field.name] || []).push(field.value)
+      } else {
+        fields[field.name] = field.value
+      }
+    })
+    return fields
+  })
+  if (forms.some((fields) => Object.keys(fields).length)) {
+    window.sessionStorage.setItem(draftKey(), JSON.stringify(forms))
+  }
+}
+
+function clearDrafts () {
+  Object.keys(window.sessionStorage)
+    .filter((key) => key.startsWith(DRAFT_PREFIX))
+    .forEach((key) => window.sessionStorage.removeItem(key))
+}
+
+function restoreDraft () {
+  const saved = window.sessionStorage.getItem(draftKey())
+  if (!saved) return
+  window.sessionStorage.removeItem(draftKey())
+  const forms = draftForms()
+  JSON.parse(saved).forEach((fields, index) => {
+    const form = forms[index]
+    if (!form) return
+    form.querySelectorAll(DRAFTABLE).forEach((field) => {
+      if (!(field.name in fields)) return
+      const value = fields[field.name]
+      if (field.type === 'checkbox' || field.type === 'radio') {
+        field.checked = value.includes(field.value)
+      } else {
+        field.value = value
+      }
+    })
+  })
+  const banner = document.querySelector('[data-draft-restored]')
+  if (banner) {
+    banner.hidden = false
+    banner.focus()
+  }
+}
+
+function inWords (milliseconds) {
+  const seconds = Math.max(0, Math.ceil(milliseconds / 1000))
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60)
+    return minutes === 1 ? '1 minute' : `${minutes} minutes`
+  }
+  return seconds === 1 ? '1 second' : `${seconds} seconds`
+}
+
+function startSessionTimeout () {
+  const body = document.body
+  const dialog = document.getElementById('session-timeout-warning')
+  const idle = Number(body.dataset.sessionIdle) * 1000
+  if (!dialog || !idle) return
+  restoreDraft()
+
+  const warning = Number(body.dataset.sessionWarning) * 1000
+  const countdown = dialog.querySelector('[data-session-countdown]')
+  const announce = dialog.querySelector('[data-session-announce]')
+  const timedOutForm = dialog.querySelector('[data-session-timed-out]')
+  const token = timedOutForm.querySelector('[name=csrfmiddlewaretoken]').value
+  const loadedAt = Date.now()
+  let signingOut = false
+  let announced = ''
+
+  const markActivity = () => window.localStorage.setItem(ACTIVITY_KEY, String(Date.now()))
+  const lastActivity = () => Math.max(Number(window.localStorage.getItem(ACTIVITY_KEY)) || 0, loadedAt)
+  markActivity()
+
+  function signOut () {
+    if (signingOut) return
+    signingOut = true
+    saveDraft()
+    timedOutForm.submit()
+  }
+
+  async function staySignedIn () {
+    try {
+      const response = await fetch(dialog.dataset.keepAliveUrl, {
+        method: 'POST',
+        headers: { 'X-CSRFToken': token },
+        credentials: 'same-origin',
+        redirect: 'manual'
+      })
+      if (!response.ok) throw new Error('signed out')
+    } catch {
+      signOut()
+      return
+    }
+    markActivity()
+    window.sessionStorage.removeItem(draftKey())
+    dialog.close()
+  }
+
+  function tick () {
+    const left = lastActivity() + idle - Date.now()
+    if (left <= 0) {
+      signOut()
+    } else if (left <= warning) {
+      if (!dialog.open) {
+        saveDraft()
+        dialog.showModal()
+      }
+      const words = inWords(left)
+      countdown.textContent = words
+      // A screen reader hears the time left once a minute, not every second.
+      const spoken = left >= 60000 ? words : (left > 20000 ? 'less than a minute' : 'a few seconds')
+      if (spoken !== announced) {
+        announced = spoken
+        announce.textContent = `You will be signed out in ${spoken}.`
+      }
+    } else if (dialog.open) {
+      dialog.close()
+    }
+  }
+
+  dialog.querySelector('[data-session-stay]').addEventListener('click', staySignedIn)
+  // Escape means "not now": the same as staying signed in.
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault()
+    staySignedIn()
+  })
+  document.querySelectorAll('[data-sign-out]').forEach((form) => form.addEventListener('submit', clearDrafts))
+  window.setInterval(tick, 1000)
+}
+
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+startSessionTimeout()

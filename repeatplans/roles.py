@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     CP_MANAGER = "cp_manager", "Child Protection Manager"
     HEAD_OF_SERVICE = "head_of_service", "Head of Service"
     AUDITOR = "auditor", "Auditor"
+    DATA_MANAGER = "data_manager", "Data manager"
 
 
 # People who work a case in a team: they see their own team's children and requests.
@@ -28,3 +29,5 @@ COUNCIL_ROLES = {Role.CP_CHAIR, Role.CP_MANAGER, Role.HEAD_OF_SERVICE, Role.AUDI
 # Who may start and write a request (R1-R7 are the case holder's work).
 CASE_HOLDER_ROLES = TEAM_ROLES
 READ_ONLY_ROLES = {Role.AUDITOR}
+# Who keeps the CP plan history (census imports and corrections, each with a reason): every child, no requests.
+PLAN_HISTORY_ROLES = {Role.DATA_MANAGER}

@@ -1,13 +1,18 @@
 """The site's URLs: each app owns its own; the home page sends each person to their own work."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import admin_sign_in
+from repeatplans.health import healthz
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", healthz, name="healthz"),
+    # The admin lives where the environment says (DJANGO_ADMIN_PATH) and signs in through the app's own page.
+    path(f"{settings.ADMIN_PATH}login/", admin_sign_in),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("repeatplans.urls_home")),
     path("children/", include(("cases.urls", "cases"))),
     path("history-import/", include(("cases.urls_import", "history_import"))),
@@ -16,4 +21,8 @@ urlpatterns = [
     path("quality/", include(("audit.urls", "audit"))),
     path("notifications/", include(("notifications.urls", "notifications"))),
     path("annex-a/", include(("audit.urls_annex_a", "annex_a"))),
+    path("api/", include(("api.urls", "api"))),
 ]
+
+# Under /api/ a missing page is JSON like every other API answer; elsewhere, the site's page.
+handler404 = "api.errors.not_found"

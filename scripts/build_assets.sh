@@ -8,7 +8,7 @@
 # they are missing or do not match package.json, then rebuilds:
 #
 #   frontend/app.scss  -> static/css/app.css          (GOV.UK Frontend Sass, Arial, no crown)
-#   frontend/app.js    -> static/js/app.js            (ES module: initAll())
+#   frontend/app.js    -> static/js/app.js            (ES module: initAll(), the session time-out warning)
 #   govuk-frontend     -> static/js/govuk-frontend.min.js (+ .map)
 #   frontend/images/*  -> static/images/              (council favicon; no crown, no GOV.UK logo)
 #   axe-core           -> static/js/vendor/axe.min.js (for the browser tests' accessibility checks)

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_ENV=development
+# The demo users sign in with a password alone; production always asks the second factor.
+export DJANGO_MFA="${DJANGO_MFA:-off}"
 bash scripts/setup.sh
 source scripts/database.sh
 .venv/bin/python manage.py migrate --no-input

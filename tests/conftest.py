@@ -42,6 +42,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_factor_off(settings):
+    """Casework tests sign people in with a password alone, as DJANGO_MFA=off does for local checks;
+    tests/accounts and the second-factor browser journey switch it back on."""
+    settings.MFA_REQUIRED = False
+
+
 @pytest.fixture
 def council(db):
     """Two service areas with a team each, and one person for every role.

@@ -528,7 +528,8 @@ def test_only_the_right_people_change_an_object_and_a_refusal_changes_nothing(cl
 
 # --- Anonymous people -------------------------------------------------------------------------------------------
 
-NOT_BEHIND_SIGN_IN = {"login", "logout"}
+# The ways in and out (tests/accounts covers how each answers a person who is not signed in).
+NOT_BEHIND_SIGN_IN = {"login", "logout", "timed_out", "oidc_authentication_init", "oidc_authentication_callback"}
 SAMPLE_ARGUMENTS = {"int": 1, "slug": "proposal", "string": "csv", "path": "x"}
 
 

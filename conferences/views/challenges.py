@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.services import record_access
 from conferences import forms_decisions as decision_forms
 from conferences import records
-from conferences.errors import ActionRefused, NotPermitted
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, http_status
 from conferences.models import Challenge, ChallengeTrigger
 from conferences.permissions import can_view_request, challenge_refusal
 from conferences.timescales import challenge_deadline
@@ -23,6 +23,7 @@ from conferences.views.dashboards import open_challenges
 from conferences.views.decisions import request_page_url
 
 PAGE_SIZE = 25
+CHANGED = "The challenge changed while you were looking at it. Look at it again before you act."
 
 STEPS = {
     "respond": (decision_forms.ChallengeResponseForm, records.respond_to_challenge, "Your response is sent."),
@@ -50,7 +51,7 @@ def _form(step, challenge, data=None):
     return STEPS[step][0](data, initial={"expected_state": challenge.state})
 
 
-def _render(http_request, challenge, *, bound=None, status=200):
+def _render(http_request, challenge, *, bound=None, status=200, notice=""):
     steps = challenge_steps(http_request.user, challenge)
     forms = [bound if bound is not None and bound.action == step else _form(step, challenge) for step in steps]
     context = {
@@ -62,6 +63,7 @@ def _render(http_request, challenge, *, bound=None, status=200):
         "forms": forms,
         "error_form": bound if bound is not None and bound.errors else None,
         "request_url": request_page_url(challenge.request),
+        "notice": notice,
     }
     return render(http_request, "conferences/decisions/challenge.html", context, status=status)
 
@@ -75,36 +77,43 @@ def challenge_detail(http_request, pk):
         return _render(http_request, challenge)
 
     step = http_request.POST.get("action", "")
-    if step not in STEPS:
-        return _render(http_request, challenge, status=400)
-    if step not in challenge_steps(user, challenge):
-        refusal = challenge_refusal(user, challenge, step) or (
-            f"The challenge is '{challenge.get_state_display()}': that step cannot be taken now."
-        )
+    form = None
+    try:
+        if step not in STEPS:
+            raise ActionRefused("Choose one of the steps on this page.")
+        seen = http_request.POST.get(f"{step}-expected_state")
+        if seen and seen != challenge.state:
+            raise RequestChanged(CHANGED)
+        if step not in challenge_steps(user, challenge):
+            raise NotPermitted(
+                challenge_refusal(user, challenge, step)
+                or f"The challenge is '{challenge.get_state_display()}': that step cannot be taken now."
+            )
+        form = _form(step, challenge, data=http_request.POST)
+        if not form.is_valid():
+            return _render(http_request, challenge, bound=form, status=400)
+        form_class, service, done = STEPS[step]
+        service(challenge.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs())
+    except RequestChanged as refusal:
+        fresh = visible_challenge(user, pk)
+        return _render(http_request, fresh, status=http_status(refusal), notice=" ".join(refusal.problems))
+    except NotPermitted as refusal:
         return render(
             http_request,
             "conferences/decisions/cannot_act.html",
             {
                 "request_obj": challenge.request,
                 "child": challenge.request.child,
-                "problems": [refusal],
+                "problems": refusal.problems,
                 "request_url": request_page_url(challenge.request),
             },
-            status=403,
+            status=http_status(refusal),
         )
-    form = _form(step, challenge, data=http_request.POST)
-    if not form.is_valid():
-        return _render(http_request, challenge, bound=form, status=400)
-    form_class, service, done = STEPS[step]
-    try:
-        service(challenge.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs())
-    except NotPermitted as refusal:
-        form.add_error(None, " ".join(refusal.problems))
-        return _render(http_request, challenge, bound=form, status=403)
     except ActionRefused as refusal:
-        for problem in refusal.problems:
-            form.add_error(None, problem)
-        return _render(http_request, challenge, bound=form, status=400)
+        if form is not None:
+            for problem in refusal.problems:
+                form.add_error(None, problem)
+        return _render(http_request, challenge, bound=form, status=http_status(refusal))
     messages.success(http_request, done)
     return redirect("decisions:challenge", pk=challenge.pk)
 

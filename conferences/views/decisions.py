@@ -19,7 +19,7 @@ from cases.models import CPPlan
 from conferences import forms_decisions as decision_forms
 from conferences import records, transitions
 from conferences.assessment import Assessment, is_long, is_short
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion, http_status
 from conferences.models import AlternativeRoute, ChallengeTrigger, ConferenceRequest, SiblingDecision
 from conferences.permissions import record_refusal, transition_refusal
 from conferences.requirements import missing_for
@@ -240,7 +240,7 @@ def page_context(user, request_obj, actions, bound=None) -> dict:
     }
 
 
-def cannot_act(http_request, request_obj, problems, status=403):
+def cannot_act(http_request, request_obj, problems, status):
     return render(
         http_request,
         "conferences/decisions/cannot_act.html",
@@ -278,19 +278,19 @@ def decide(http_request, pk):
         return render_page(http_request, request_obj)
 
     action = http_request.POST.get("action", "")
-    if action not in FORMS:
-        return render_page(http_request, request_obj, status=400, notice="Choose one of the decisions on this page.")
-    seen = http_request.POST.get(f"{action}-expected_state")
-    if seen and seen != request_obj.state:
-        return render_page(http_request, request_obj, status=409, notice=CHANGED)
-    if action not in decision_actions(user, request_obj):
-        return cannot_act(http_request, request_obj, [refusal_for(user, request_obj, action)])
-
-    assessment, _ = try_assessment(request_obj)
-    form = build_form(action, request_obj, assessment, data=http_request.POST)
-    if not form.is_valid():
-        return render_page(http_request, request_obj, bound=form, status=400)
+    form = None
     try:
+        if action not in FORMS:
+            raise ActionRefused("Choose one of the decisions on this page.")
+        seen = http_request.POST.get(f"{action}-expected_state")
+        if seen and seen != request_obj.state:
+            raise RequestChanged(CHANGED)
+        if action not in decision_actions(user, request_obj):
+            raise NotPermitted(refusal_for(user, request_obj, action))
+        assessment, _ = try_assessment(request_obj)
+        form = build_form(action, request_obj, assessment, data=http_request.POST)
+        if not form.is_valid():
+            return render_page(http_request, request_obj, bound=form, status=400)
         SERVICES[action](
             request_obj.pk,
             user,
@@ -309,13 +309,15 @@ def decide(http_request, pk):
         )
     except RequestChanged as refusal:
         fresh = visible_request(user, pk, _request_queryset())
-        return render_page(http_request, fresh, status=409, notice=" ".join(refusal.problems))
+        return render_page(http_request, fresh, status=http_status(refusal), notice=" ".join(refusal.problems))
     except NotPermitted as refusal:
-        return cannot_act(http_request, request_obj, refusal.problems)
+        return cannot_act(http_request, request_obj, refusal.problems, status=http_status(refusal))
     except ActionRefused as refusal:
+        if form is None:
+            return render_page(http_request, request_obj, status=http_status(refusal), notice=refusal.problems[0])
         for problem in refusal.problems:
             form.add_error(None, problem)
-        return render_page(http_request, request_obj, bound=form, status=400)
+        return render_page(http_request, request_obj, bound=form, status=http_status(refusal))
     messages.success(http_request, DONE[action])
     if action in RECORD_FORMS:
         return redirect("decisions:decide", pk=request_obj.pk)

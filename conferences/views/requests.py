@@ -20,7 +20,7 @@ from audit.services import record_access
 from cases.permissions import children_visible_to
 from conferences import assessment as steps
 from conferences import forms, records, transitions
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion
+from conferences.errors import ActionRefused, NotPermitted, StaleVersion, http_status
 from conferences.models import (
     AlternativeRoute,
     ConferenceRequest,
@@ -91,20 +91,13 @@ def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
         action()
-    except NotPermitted as refusal:
-        status, problems = 403, refusal.problems
-    except StaleVersion as refusal:
-        status, problems = 409, refusal.problems
-        keep_typed_text(form, refusal)
-    except RequestChanged as refusal:
-        status, problems = 409, refusal.problems
     except ActionRefused as refusal:
-        status, problems = 400, refusal.problems
-    else:
-        return None
-    for problem in problems:
-        form.add_error(None, problem)
-    return status
+        if isinstance(refusal, StaleVersion):
+            keep_typed_text(form, refusal)
+        for problem in refusal.problems:
+            form.add_error(None, problem)
+        return http_status(refusal)
+    return None
 
 
 def refused(http_request, request_obj, reason, status=403):
@@ -177,52 +170,49 @@ def _build_form(slug, request_obj, assessment, data=None):
 
 
 def _save(slug, request_obj, user, form):
+    """One section is one service: what the page saves together commits together, or not at all."""
     data = form.cleaned_data
-    pk, seen = request_obj.pk, data["expected_state"]
-    # One section saves several records: the version the person saw is checked once, under the lock.
-    with transitions.locked_request(pk, seen, data["expected_version"]):
-        if slug == "proposal":
-            records.update_proposal(
-                pk,
-                user,
-                reason=data["reason"],
-                categories=data["categories"],
-                factors=data["factors"],
-                strategy_discussion_date=data["strategy_discussion_date"],
-                expected_state=seen,
-            )
-            records.set_proposed_services(pk, user, data["services"], expected_state=seen)
-        elif slug == "repeat":
-            records.record_partners_informed(
-                pk,
-                user,
-                informed_on=data["partners_informed_on"],
-                context=data["partners_informed_context"],
-                expected_state=seen,
-            )
-            records.record_analysis(
-                pk,
-                user,
-                time_since=data["time_since"],
-                plan_length=data["plan_length"],
-                risks=data["risks"],
-                services=data["services"],
-                expected_state=seen,
-            )
-        elif slug == "services":
-            for service in form.services:
-                records.record_service_rationale(
-                    pk, user, service.pk, expected_state=seen, **form.rationale_for(service)
-                )
-        elif slug == "siblings":
-            for sibling, include, reason in form.decided():
-                records.record_sibling_decision(
-                    pk, user, sibling_id=sibling.pk, include=include, reason=reason, expected_state=seen
-                )
-        else:
-            records.record_cp_chair_conversation(
-                pk, user, conversation=data["conversation"], held_on=data["held_on"], expected_state=seen
-            )
+    pk, seen, version = request_obj.pk, data["expected_state"], data["expected_version"]
+    if slug == "proposal":
+        records.save_proposal(
+            pk,
+            user,
+            reason=data["reason"],
+            categories=data["categories"],
+            factors=data["factors"],
+            services=data["services"],
+            strategy_discussion_date=data["strategy_discussion_date"],
+            expected_state=seen,
+            expected_version=version,
+        )
+    elif slug == "repeat":
+        records.save_repeat_analysis(
+            pk,
+            user,
+            partners_informed_on=data["partners_informed_on"],
+            partners_informed_context=data["partners_informed_context"],
+            time_since=data["time_since"],
+            plan_length=data["plan_length"],
+            risks=data["risks"],
+            services=data["services"],
+            expected_state=seen,
+            expected_version=version,
+        )
+    elif slug == "services":
+        rationales = {service.pk: form.rationale_for(service) for service in form.services}
+        records.record_service_rationales(pk, user, rationales, expected_state=seen, expected_version=version)
+    elif slug == "siblings":
+        decided = [(sibling.pk, include, reason) for sibling, include, reason in form.decided()]
+        records.record_sibling_decisions(pk, user, decided, expected_state=seen, expected_version=version)
+    else:
+        records.record_cp_chair_conversation(
+            pk,
+            user,
+            conversation=data["conversation"],
+            held_on=data["held_on"],
+            expected_state=seen,
+            expected_version=version,
+        )
 
 
 def _after_section(http_request, request_obj, slug):

@@ -1,5 +1,6 @@
 """What every environment shares. Values from the environment come from environment.py."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -30,19 +31,30 @@ INSTALLED_APPS = [
     "conferences",
     "audit",
     "notifications",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    "repeatplans.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "repeatplans.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: ending a session says why on the sign-in page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "repeatplans.urls"
@@ -60,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "repeatplans.navigation.navigation",
                 "notifications.context_processors.notifications",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -70,18 +83,62 @@ if environment.TEST_DATABASE_NAME:
     DATABASES["default"]["TEST"] = {"NAME": environment.TEST_DATABASE_NAME}
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any password check
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.CouncilAccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # no anonymous access to children's records
 GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# ---- Sign-in (accounts/): lock-out, sessions, second factor, council sign-in, the admin's path ----
+# Five wrong passwords lock the account for 30 minutes (each further try starts them again); every
+# attempt is kept (axes' AccessAttempt, AccessFailureLog and AccessLog, in the admin).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# Per account only: a council's staff reach the service from a few shared addresses, so counting
+# failures per address would lock a whole office out (hence axes' warning about it is silenced).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Sessions end after 30 minutes without a request and 12 hours after sign-in (seconds); the page
+# warns SESSION_TIMEOUT_WARNING before the idle end (frontend/app.js).
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_TIMEOUT_WARNING = 5 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A one-time code for the roles in accounts/policy.py; only development may switch it off (DJANGO_MFA=off).
+MFA_REQUIRED = True
+OTP_TOTP_ISSUER = "Repeat-plan gatekeeping"
+ADMIN_PATH = environment.ADMIN_PATH or "council-admin/"
+# Council sign-in (OpenID Connect, e.g. Microsoft Entra ID): on when OIDC_RP_CLIENT_ID is set; see accounts/oidc.py.
+OIDC_RP_CLIENT_ID = environment.OIDC_RP_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = environment.OIDC_RP_CLIENT_SECRET
+OIDC_OP_DISCOVERY_URL = environment.OIDC_OP_DISCOVERY_URL
+OIDC_OP_AUTHORIZATION_ENDPOINT = environment.OIDC_OP_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = environment.OIDC_OP_TOKEN_ENDPOINT
+OIDC_OP_USER_ENDPOINT = environment.OIDC_OP_USER_ENDPOINT
+OIDC_OP_JWKS_ENDPOINT = environment.OIDC_OP_JWKS_ENDPOINT
+OIDC_GROUP_ROLES = environment.OIDC_GROUP_ROLES
+OIDC_USERNAME_CLAIM = environment.OIDC_USERNAME_CLAIM
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# ---- end of sign-in ----
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -159,9 +216,51 @@ GATEKEEPING_TIMESCALES = environment.GATEKEEPING_TIMESCALES
 ESCALATE_AFTER_WORKING_DAYS = environment.ESCALATE_AFTER_WORKING_DAYS
 NOTIFICATION_EMAIL_MAX_RETRIES = 6  # backoff 1s, 2s, 4s ... capped at 10 minutes
 
+# One JSON line per event on standard output, with the request's ID and nothing personal (repeatplans/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "repeatplans.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "repeatplans": {"handlers": ["console"], "level": environment.LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+
+# ---- The REST API (issue 11; api app, docs/api.md) ----
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+
+REST_FRAMEWORK = {
+    # Tokens only: a browser session never drives the API, so the API needs no CSRF handling.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": environment.API_RATE_PER_TOKEN},
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Repeat-plan gatekeeping API",
+    "DESCRIPTION": "Children's CP plan history, conference requests and their decisions, the gatekeeping "
+    "assessment, indicators and the audit trail, under the same rules and permissions as the pages. "
+    "Send `Authorization: Bearer TOKEN`; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryOfAbuseEnum": "cases.codes.CATEGORY_CHOICES",
+        "AlternativeRouteEnum": "conferences.models.AlternativeRoute",
+    },
+}
+API_TOKEN_DEFAULT_DAYS = 90
+# ---- end of issue 11 block ----

@@ -40,3 +40,25 @@ GATEKEEPING_TIMESCALES = env.dict("GATEKEEPING_TIMESCALES", default={})
 ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=2)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+
+# API calls allowed per token (DRF rate: N/second, N/minute, N/hour or N/day).
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="600/minute")
+
+# Sign-in (accounts/). DJANGO_MFA=off skips the second factor, in development only.
+MFA = env.str("DJANGO_MFA", default="on")
+# Where the admin lives, e.g. "reference-data/" (development: admin/; production: council-admin/).
+ADMIN_PATH = env.str("DJANGO_ADMIN_PATH", default="")
+# Council sign-in (OpenID Connect). For Entra ID the discovery URL is
+# https://login.microsoftonline.com/TENANT/v2.0/.well-known/openid-configuration; the four
+# endpoints, when given, win over it.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# The provider's groups (names or object IDs) to this service's roles, as JSON:
+# OIDC_GROUP_ROLES='{"GG-Childrens-CP-Chairs": "cp_chair", "6f1c...": "head_of_service"}'.
+OIDC_GROUP_ROLES = env.json("OIDC_GROUP_ROLES", default={})
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")

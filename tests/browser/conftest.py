@@ -6,8 +6,11 @@ with axe and photographed (tests/browser/helpers.py).
 """
 
 import itertools
+import json
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +101,48 @@ def sign_in(open_browser):
         return person
 
     return open_session
+
+
+LOOPBACK_PROVIDER = Path(__file__).with_name("oidc_provider.mjs")
+PROVIDER_CLIENT_ID = "repeat-plan-gatekeeping"
+PROVIDER_CLIENT_SECRET = "loopback-client-secret-used-nowhere-else"
+
+
+@pytest.fixture
+def council_provider(live_server, settings):
+    """`council_provider(accounts, group_roles)`: a real OpenID provider on loopback (npm's oidc-provider,
+    tests/browser/oidc_provider.mjs) with these accounts, and the app's council sign-in pointed at it.
+
+    The app finds the provider's endpoints in its discovery document, as it would Entra ID's. Returns the issuer.
+    """
+    processes = []
+
+    def start(accounts, group_roles):
+        process = subprocess.Popen(
+            ["node", str(LOOPBACK_PROVIDER)],
+            env={
+                "PATH": os.environ["PATH"],
+                "OIDC_CLIENT_ID": PROVIDER_CLIENT_ID,
+                "OIDC_CLIENT_SECRET": PROVIDER_CLIENT_SECRET,
+                "OIDC_REDIRECT_URI": f"{live_server.url}/oidc/callback/",
+                "OIDC_ACCOUNTS": json.dumps(accounts),
+            },
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        ready = process.stdout.readline().strip()
+        if not ready.startswith("listening "):
+            process.kill()
+            raise RuntimeError(f"the loopback OpenID provider did not start: {ready!r}")
+        issuer = ready.removeprefix("listening ")
+        settings.OIDC_RP_CLIENT_ID = PROVIDER_CLIENT_ID
+        settings.OIDC_RP_CLIENT_SECRET = PROVIDER_CLIENT_SECRET
+        settings.OIDC_OP_DISCOVERY_URL = f"{issuer}/.well-known/openid-configuration"
+        settings.OIDC_GROUP_ROLES = group_roles
+        return issuer
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)

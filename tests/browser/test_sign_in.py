@@ -51,3 +51,20 @@ def test_keyboard_alone_signs_in_starts_a_request_and_saves_it(council, open_bro
     person.key("Space", "request saved for later")
     assert "Your answers have been saved" in person.success_banner()
     assert ConferenceRequest.objects.get(child=child).reason.startswith("Typed with the keyboard alone")
+
+
+def test_five_wrong_passwords_lock_the_account_with_a_page_that_says_for_how_long(council, open_browser):
+    person = open_browser("sw")
+    page = person.page
+    person.visit("/login/", "sign in")
+    for attempt in range(4):
+        page.get_by_label("Username").fill("sw")
+        page.get_by_label("Password").fill(f"not-the-password-{attempt}")
+        person.press("Sign in", f"sign in error {attempt + 1}")
+    page.get_by_label("Username").fill("sw")
+    page.get_by_label("Password").fill("not-the-password-4")
+    person.press("Sign in", "account locked")
+
+    assert person.status == 429
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is locked")
+    expect(page.get_by_text("you cannot sign in to this account for 30 minutes")).to_be_visible()

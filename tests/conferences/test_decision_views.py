@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.models import RecordAccess
 from conferences import records, transitions
+from conferences.errors import RequestChanged
 from conferences.models import Challenge, ChallengeState, ConferenceRequest, State
 from tests.conferences.journeys import checked, child_with_plans, proceeded, screened
 
@@ -391,3 +392,25 @@ def test_challenge_pages_keep_to_their_team(client, council, challenge):
     assert challenge_post(client, challenge, "respond", response="Not my place.").status_code == 403
     client.force_login(council.team_manager)
     assert challenge.request.child.full_name in client.get(reverse("decisions:challenges")).content.decode()
+
+
+def test_a_stale_challenge_page_is_a_conflict_like_a_stale_decision(client, council, challenge):
+    seen = challenge.state
+    records.respond_to_challenge(challenge.pk, council.team_manager, response="Answered on another screen.")
+    client.force_login(council.cp_chair)
+    response = client.post(
+        reverse("decisions:challenge", args=[challenge.pk]),
+        {"action": "escalate", "escalate-expected_state": seen, "escalate-resolution": "Too late."},
+    )
+    assert response.status_code == 409
+    assert "Look at it again" in response.content.decode()
+    challenge.refresh_from_db()
+    assert (challenge.state, challenge.resolution) == (ChallengeState.RESPONDED, "")
+
+
+def test_a_stale_challenge_step_is_refused_as_changed_by_the_service(council, challenge):
+    records.respond_to_challenge(challenge.pk, council.team_manager, response="Answered on another screen.")
+    with pytest.raises(RequestChanged):
+        records.escalate_challenge(
+            challenge.pk, council.cp_chair, resolution="Too late.", expected_state=ChallengeState.ISSUED
+        )

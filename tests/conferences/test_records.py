@@ -247,3 +247,22 @@ def test_an_open_challenge_never_holds_up_the_conference(council, screening, cha
     request = transitions.record_conference(request.pk, council.cp_chair, held_on=timezone.localdate())
     assert request.state == State.CONVENED
     assert Challenge.objects.get(pk=challenge.pk).state == ChallengeState.ISSUED
+
+
+def test_a_page_of_sibling_decisions_is_saved_whole_or_not_at_all(council):
+    family = FamilyFactory()
+    child = ChildFactory(team=council.north_team, family=family)
+    first, second = ChildFactory(team=council.north_team, family=family), ChildFactory(family=family)
+    request = journeys.drafted(council, child)
+    decisions = [(first.pk, True, "Same home."), (second.pk, False, " ")]
+    sw = council.social_worker
+    problems = refused_unchanged(request, records.record_sibling_decisions, request.pk, sw, decisions)
+    assert problems == ["Give the reason for the sibling decision."]
+    assert not request.sibling_decisions.exists()
+
+
+def test_a_record_cannot_be_nested_in_a_callers_transaction(council, draft):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        records.record_cp_chair_conversation(draft.pk, council.social_worker, conversation="Talked it through.")

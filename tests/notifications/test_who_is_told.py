@@ -10,6 +10,7 @@ import pytest
 from celery.signals import task_retry
 from django.core import mail
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -235,13 +236,30 @@ def test_resolving_or_escalating_tells_the_team_manager(council, act, issued, ac
 
 def test_a_transition_rolled_back_after_it_ran_sends_nothing(council, django_capture_on_commit_callbacks):
     request = journeys.submitted(council, journeys.child_with_plans(council, 1))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    written = []
+
+    def fail_after_the_event(sender, instance, created, **kwargs):
+        written.append(instance.action)
+        raise RuntimeError("the action fails after writing its event")
+
+    post_save.connect(fail_after_the_event, sender=AuditEvent, dispatch_uid="fail_after_the_event")
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
             transitions.confirm_prior_plan_check(request.pk, council.social_worker, sources_checked=BOTH)
-            assert AuditEvent.objects.filter(request=request, action="confirm_previous_plan").exists()
-            raise RuntimeError("the caller fails after the transition")
+    finally:
+        post_save.disconnect(sender=AuditEvent, dispatch_uid="fail_after_the_event")
+    assert written == ["confirm_previous_plan"]
+    assert not AuditEvent.objects.filter(request=request, action="confirm_previous_plan").exists()
     assert callbacks == []
     assert Notification.objects.count() == 0 and mail.outbox == []
+
+
+def test_a_caller_cannot_wrap_an_action_in_its_own_transaction(council, django_capture_on_commit_callbacks):
+    request = journeys.submitted(council, journeys.child_with_plans(council, 1))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+            transitions.confirm_prior_plan_check(request.pk, council.social_worker, sources_checked=BOTH)
+    assert callbacks == [] and Notification.objects.count() == 0
 
 
 def test_a_refused_transition_sends_nothing(council, django_capture_on_commit_callbacks):

@@ -116,7 +116,20 @@ def parse_request(data) -> tuple[list[PlanRecord], Proposal, date, int]:
     return history, proposal, on_date, siblings
 
 
-def _one_line(message: str) -> str:
+def assess_json(text: str | bytes) -> dict:
+    """The command's whole job, for it and the API alike: JSON text in, the assessment as a dict out.
+
+    Raises BadInput or AssessmentError, whose message (through `one_line`) is what both report.
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise BadInput(f"invalid JSON: {error}") from None
+    history, proposal, on_date, siblings = parse_request(data)
+    return assess(history, proposal, on_date, siblings).to_dict()
+
+
+def one_line(message: str) -> str:
     return " ".join(message.split())
 
 
@@ -129,16 +142,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            text = self._read(options["file"])
-            try:
-                data = json.loads(text)
-            except (ValueError, RecursionError) as error:
-                raise BadInput(f"invalid JSON: {error}") from None
-            history, proposal, on_date, siblings = parse_request(data)
-            result = assess(history, proposal, on_date, siblings)
+            result = assess_json(self._read(options["file"]))
         except (BadInput, AssessmentError) as error:
-            raise CommandError(_one_line(str(error)), returncode=2) from None
-        self.stdout.write(json.dumps(result.to_dict(), indent=2))
+            raise CommandError(one_line(str(error)), returncode=2) from None
+        self.stdout.write(json.dumps(result, indent=2))
 
     def _read(self, path: str) -> str:
         try:

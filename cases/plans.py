@@ -1,0 +1,84 @@
+"""Creating and correcting a child's CP plans by hand: the data manager's work, each change with a reason.
+
+The census rules are the model's own (CPPlan.clean, its constraints and the rule 8940 trigger), so a
+plan that breaks one is refused with a message naming the rule, and nothing is written.
+"""
+
+import pghistory
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+
+from audit.services import changed, record_event, snapshot
+from cases.models import Child, CPPlan, PlanService
+from cases.permissions import can_view_child, may_keep_plan_history
+
+PLAN_FIELDS = [
+    "start_date",
+    "end_date",
+    "initial_category",
+    "latest_category",
+    "assessment_factors",
+    "how_ended",
+    "outstanding_actions_at_closure",
+    "core_group_actions_not_implemented",
+    "held_by_other_council",
+    "other_council",
+    "declared_previous_plans",
+]
+
+
+def _check_may_keep(user, child):
+    if not may_keep_plan_history(user) or not can_view_child(user, child):
+        raise PermissionDenied("Only the data manager creates and corrects CP plans.")
+
+
+def _save(plan: CPPlan, services: list[str] | None):
+    plan.full_clean()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except DatabaseError as error:  # the rule 8940 trigger, when two writers race past clean()
+        raise ValidationError({NON_FIELD_ERRORS: [f"{error}".splitlines()[0]]}) from None
+    if services is not None:
+        names = sorted({name.strip() for name in services if name.strip()})
+        plan.services.exclude(name__in=names).delete()
+        for name in names:
+            PlanService.objects.get_or_create(plan=plan, name=name)
+
+
+def _service_names(plan) -> list[str]:
+    return sorted(plan.services.values_list("name", flat=True))
+
+
+def plan_create(*, child: Child, user, values: dict, services: list[str] = (), reason: str = "") -> CPPlan:
+    """A new plan on the child's record. Raises ValidationError naming the census rule it breaks."""
+    _check_may_keep(user, child)
+    with transaction.atomic(), pghistory.context(user=user.pk, action="create_plan"):
+        Child.objects.select_for_update().get(pk=child.pk)
+        plan = CPPlan(child=child, **values)
+        _save(plan, list(services))
+        record_event(
+            user,
+            "create_plan",
+            child=child,
+            description=reason.strip(),
+            after={**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)},
+        )
+        return plan
+
+
+def plan_correct(*, plan: CPPlan, user, values: dict, reason: str, services: list[str] | None = None) -> CPPlan:
+    """Correct a plan; every correction carries the reason for it, kept in the trail with what changed."""
+    _check_may_keep(user, plan.child)
+    if not reason.strip():
+        raise ValidationError({"reason": ["Give the reason for the correction."]})
+    with transaction.atomic(), pghistory.context(user=user.pk, action="correct_plan"):
+        Child.objects.select_for_update().get(pk=plan.child_id)
+        plan = CPPlan.objects.select_for_update().get(pk=plan.pk)
+        before = {**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)}
+        for field, value in values.items():
+            setattr(plan, field, value)
+        _save(plan, services)
+        old, new = changed(before, {**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)})
+        record_event(user, "correct_plan", child=plan.child, description=reason.strip(), before=old, after=new)
+        return plan
