@@ -74,8 +74,10 @@ def try_assessment(
 
 def request_version(request) -> int:
     """The version of the request a person (or an API client) saw: raised by trigger on every change to
-    the request or to a fact recorded beside it (conferences/models.py)."""
-    return request.version
+    the request or to a fact recorded beside it (conferences/models.py), so it is read from the row."""
+    from conferences.models import ConferenceRequest
+
+    return ConferenceRequest.objects.values_list("version", flat=True).get(pk=request.pk)
 
 
 # Fields that change with every save or say nothing a person decides on.

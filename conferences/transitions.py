@@ -19,7 +19,7 @@ from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestCha
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
 from conferences.permissions import transition_refusal
 from conferences.requirements import missing_for
-from conferences.selectors import assessment_for, changes_since, request_version
+from conferences.selectors import assessment_for, changes_since
 
 
 @contextmanager
@@ -47,12 +47,12 @@ def lock_request(request_id, expected_state=None, expected_version=None) -> Conf
         )
     # The version catches what the stage cannot: a request that went back and came round to the same
     # stage again, or a record rewritten by someone else since the page was opened.
-    if expected_version is not None and request_version(request) != int(expected_version):
+    if expected_version is not None and request.version != int(expected_version):
         raise StaleVersion(
             "Someone saved this request after you opened it. What changed is shown below and your "
             "own answers are kept: check them against the changes, then send them again.",
             seen_version=int(expected_version),
-            version=request_version(request),
+            version=request.version,
             changes=changes_since(request, int(expected_version)),
         )
     return request
