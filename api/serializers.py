@@ -101,7 +101,7 @@ class PlanWriteSerializer(serializers.Serializer):
     start = serializers.DateField(source="start_date")
     end = serializers.DateField(source="end_date", allow_null=True, required=False)
     initial_category = serializers.ChoiceField(choices=CATEGORY_CHOICES)
-    latest_category = serializers.ChoiceField(choices=CATEGORY_CHOICES, required=False, allow_blank=True)
+    latest_category = serializers.ChoiceField(choices=CATEGORY_CHOICES, help_text="Census rule 8910: always given.")
     factors = serializers.ListField(
         source="assessment_factors", child=serializers.ChoiceField(choices=sorted(ASSESSMENT_FACTORS)), required=False
     )

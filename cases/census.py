@@ -1,5 +1,9 @@
 """Reading a DfE Children in Need census return (XML), one child at a time.
 
+Before anything is read for import, `check_census_file` reads the whole file once and refuses one
+that is not a well-formed CIN census message (wrong root, unreadable or mislabelled encoding,
+cut short), so a broken file imports nothing; its `CensusFileError` says what is wrong in one line.
+
 A council's return, or several years of them, can be far larger than memory should hold, so the
 file is streamed with `iterparse`: each <Child> is turned into plain dataclasses as soon as it
 has been read and then cleared and detached from the tree, so memory stays flat whatever the
@@ -11,6 +15,7 @@ is listed in `CensusChild.format_problems` rather than raised, so that one bad c
 stop the rest of the file.
 """
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -35,7 +40,10 @@ class CensusPlan:
     assessment_factors: tuple[str, ...]
     episode: int
     referral_date: date | None
-    initial_conference_dates: tuple[date, ...]
+    # DateOfInitialCPC of each <Section47> of the episode (None where one has none), and of the
+    # <CINdetails> itself: rule 2885 compares the plan's start with them.
+    section47_conferences: tuple[date | None, ...]
+    episode_conference: date | None
 
 
 @dataclass(frozen=True)
@@ -106,9 +114,12 @@ class _Reader:
 
     def number(self, element, path: str) -> int | None:
         raw = self.text(element, path)
+        if not raw:
+            return None
         try:
             return int(raw)
         except ValueError:
+            self.problems.append(f"{path.rsplit('/', 1)[-1]} {raw!r} is not a whole number")
             return None
 
     def child(self, element) -> CensusChild:
@@ -149,17 +160,12 @@ class _Reader:
                 if (item.text or "").strip()
             )
         )
-        conferences = tuple(
-            d
-            for d in (self.day(details, "DateOfInitialCPC"), *self.days(details, "Section47/DateOfInitialCPC"))
-            if d is not None
-        )
+        section47_conferences = tuple(self.day(s47, "DateOfInitialCPC") for s47 in details.findall("Section47"))
+        episode_conference = self.day(details, "DateOfInitialCPC")
         referral = self.day(details, "CINreferralDate")
         found = []
         for plan in details.findall("ChildProtectionPlans"):
             start = self.day(plan, "CPPstartDate")
-            if start is None and not self.text(plan, "CPPstartDate"):
-                self.problems.append("a CP plan has no CPPstartDate")
             found.append(
                 CensusPlan(
                     start_date=start,
@@ -171,7 +177,8 @@ class _Reader:
                     assessment_factors=factors,
                     episode=episode,
                     referral_date=referral,
-                    initial_conference_dates=conferences,
+                    section47_conferences=section47_conferences,
+                    episode_conference=episode_conference,
                 )
             )
         return found
@@ -181,7 +188,8 @@ def read_children(source: str | BinaryIO) -> Iterator[CensusChild]:
     """Yield every <Child> of a census return, in file order, holding one child in memory at a time.
 
     `source` is a path or a binary file object. Raises xml.etree.ElementTree.ParseError where the
-    file stops being well-formed XML; the children before that point have been yielded.
+    file stops being well-formed XML (the children before that point have been yielded): check a
+    file with `check_census_file` first.
     """
     reference_date = None
     open_elements = []
@@ -200,3 +208,128 @@ def read_children(source: str | BinaryIO) -> Iterator[CensusChild]:
             element.clear()
             if open_elements:
                 open_elements[-1].remove(element)
+
+
+class CensusFileError(ValueError):
+    """The file is not a CIN census return that can be read; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class CensusFile:
+    """What the check learnt of a readable return."""
+
+    reference_date: date
+    children: int
+
+
+CHUNK = 64 * 1024
+_DECLARED_ENCODING = re.compile(r"""<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']""")
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Expat's codes for a document that stops before its root element closes.
+_CUT_SHORT = {3, 5, 6}  # no element found, unclosed token, partial character
+_UNKNOWN_ENCODING = 18
+
+
+def _encoding_of(head: bytes) -> tuple[str, str]:
+    """(the label the file gives, the codec that reads it); XML without a label is UTF-8."""
+    base = next((name for mark, name in _BYTE_ORDER_MARKS if head.startswith(mark)), "utf-8")
+    declared = _DECLARED_ENCODING.search(head.decode(base, errors="replace"))
+    label = declared.group(1).strip() if declared else base
+    try:
+        return label, codecs.lookup(label).name
+    except LookupError:
+        raise CensusFileError(
+            f"The file says its characters are in the encoding {label!r}, which is not an encoding name: "
+            "save it as UTF-8 and load it again."
+        ) from None
+
+
+class _Check:
+    """Follows the parser's events: the root, the header, and the children counted then dropped."""
+
+    def __init__(self):
+        self.open: list[ET.Element] = []
+        self.reference_date: date | None = None
+        self.reference_text = ""
+        self.collection = ""
+        self.children = 0
+
+    def event(self, kind: str, element: ET.Element) -> None:
+        if kind == "start":
+            if not self.open and _local(element.tag) != "Message":
+                raise CensusFileError(
+                    f"The file's root element is <{_local(element.tag)}>, not the census <Message>: "
+                    "it is not a CIN census return."
+                )
+            self.open.append(element)
+            return
+        self.open.pop()
+        name = _local(element.tag)
+        if name == "ReferenceDate" and not self.reference_text:
+            self.reference_text = (element.text or "").strip()
+            self.reference_date = _parse_date(self.reference_text)
+        elif name == "Collection" and not self.collection:
+            self.collection = (element.text or "").strip()
+        elif name == "Child":
+            self.children += 1
+        if name == "Child" or len(self.open) == 1:
+            element.clear()
+            if self.open:
+                self.open[-1].remove(element)
+
+
+def check_census_file(stream: BinaryIO) -> CensusFile:
+    """Read the whole file once; refuse it unless it is a well-formed CIN census message.
+
+    `stream` is a binary file object, read from where it stands to its end (the caller seeks back
+    to import). Memory stays flat: each child is dropped once read. Raises CensusFileError.
+    """
+    head = stream.read(CHUNK)
+    if not head.strip():
+        raise CensusFileError("The file is empty: a census return starts with <?xml or <Message>.")
+    label, codec = _encoding_of(head)
+    decoder = codecs.getincrementaldecoder(codec)()
+    parser = ET.XMLPullParser(events=("start", "end"))
+    check = _Check()
+    lines_before = 0
+    chunk = head
+    try:
+        while chunk:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                line = lines_before + chunk.count(b"\n", 0, max(error.start, 0)) + 1
+                raise CensusFileError(
+                    f"The file says its characters are {label} but byte {chunk[error.start : error.start + 1]!r} on "
+                    f"line {line} is not: it was probably saved in another encoding (such as Windows-1252); "
+                    f"save it as {label} and load it again."
+                ) from None
+            parser.feed(chunk)
+            for kind, element in parser.read_events():
+                check.event(kind, element)
+            lines_before += chunk.count(b"\n")
+            chunk = stream.read(CHUNK)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise CensusFileError("The file ends in the middle of a character: it looks cut short.") from None
+        parser.close()
+        for kind, element in parser.read_events():
+            check.event(kind, element)
+    except ET.ParseError as error:
+        line, column = error.position
+        reason = str(error).split(":")[0]
+        if error.code in _CUT_SHORT and (not chunk or check.open):
+            raise CensusFileError(
+                f"The file ends before the census message is complete (line {line}): it looks cut short; "
+                "load the whole file again."
+            ) from None
+        if error.code == _UNKNOWN_ENCODING:
+            raise CensusFileError(f"The file's encoding {label!r} cannot be read here: save it as UTF-8.") from None
+        raise CensusFileError(f"The file is not well-formed XML: {reason} at line {line}, column {column}.") from None
+    if check.collection and check.collection.upper() != "CIN":
+        raise CensusFileError(f"The file is a {check.collection!r} collection, not the CIN census.")
+    if check.reference_date is None:
+        found = f"{check.reference_text!r} is not a date" if check.reference_text else "there is none"
+        raise CensusFileError(f"The census header needs a ReferenceDate (YYYY-MM-DD), and {found}.")
+    return CensusFile(reference_date=check.reference_date, children=check.children)

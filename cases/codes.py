@@ -65,8 +65,47 @@ ASSESSMENT_FACTORS.update(
     }
 )
 
-# Census Sex / GenderCurrent codes.
-SEX = {"0": "Not known", "1": "Male", "2": "Female", "9": "Not specified"}
+# Codes valid only in some collection years (a year is named by the 31 March that ends it).
+# 18A and 19A were split into 18B/18C and 19B/19C from the 2023-24 return; a return of 2022-23
+# or before may still carry them.
+RETIRED_ASSESSMENT_FACTORS = {
+    "18A": "Physical abuse (before 2023-24)",
+    "19A": "Sexual abuse (before 2023-24)",
+}
+LAST_YEAR_OF_RETIRED_FACTORS = 2023
+
+# Census Sex / GenderCurrent codes. GenderCurrent (and Sex in older files) uses the numbers; from
+# the 2024-25 collection the DfE's codes for Sex are M, F and U (rule 4180).
+NUMBERED_SEX = {"0": "Not known", "1": "Male", "2": "Female", "9": "Not specified"}
+LETTERED_SEX = {"M": "Male", "F": "Female", "U": "Unknown"}
+FIRST_YEAR_OF_LETTERED_SEX = 2025
+SEX = {**NUMBERED_SEX, **LETTERED_SEX}
+
+
+def collection_year(reference_date) -> int | None:
+    """The collection year of a return, named by the 31 March that ends it (2025 for 2024-25)."""
+    if reference_date is None:
+        return None
+    return reference_date.year if (reference_date.month, reference_date.day) <= (3, 31) else reference_date.year + 1
+
+
+def assessment_factors_in(year: int | None) -> dict[str, str]:
+    """The assessment factor codes valid in a collection year (today's list when not known)."""
+    if year is not None and year <= LAST_YEAR_OF_RETIRED_FACTORS:
+        return {**ASSESSMENT_FACTORS, **RETIRED_ASSESSMENT_FACTORS}
+    return ASSESSMENT_FACTORS
+
+
+def sex_codes_in(year: int | None) -> dict[str, str]:
+    """The Sex / GenderCurrent codes valid in a collection year: the numbers in every year (the
+    2024 schema's GenderCurrent still uses them), and M, F and U from 2024-25."""
+    if year is not None and year >= FIRST_YEAR_OF_LETTERED_SEX:
+        return SEX
+    return NUMBERED_SEX
+
+
+# Any code a stored plan may hold: the codes of every year the app imports.
+EVERY_ASSESSMENT_FACTOR = {**ASSESSMENT_FACTORS, **RETIRED_ASSESSMENT_FACTORS}
 
 CATEGORY_CHOICES = sorted(CATEGORIES_OF_ABUSE.items())
 FACTOR_CHOICES = sorted(ASSESSMENT_FACTORS.items(), key=lambda item: (int(item[0].rstrip("ABCDEF")), item[0]))

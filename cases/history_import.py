@@ -20,8 +20,8 @@ Why it works the way it does:
 
 import itertools
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -29,15 +29,12 @@ import pghistory
 from django.db import DatabaseError, transaction
 
 from cases import census_rules
-from cases.census import CensusChild, CensusPlan, read_children
-from cases.census_rules import RuleViolation
-from cases.codes import SEX
+from cases.census import CensusChild, CensusPlan, check_census_file, read_children
+from cases.census_rules import SCHEMA, RuleViolation
 from cases.models import Child, CPPlan
 from cases.permissions import role_of
 from repeatplans.roles import Role
 
-# Not a DfE rule number: the child's record could not be read as the census schema describes it.
-SCHEMA = "schema"
 BATCH_SIZE = 200
 
 
@@ -116,40 +113,18 @@ def report_rows(rejections: Iterable[dict]) -> Iterator[list[str]]:
 
 def violations_of(census_child: CensusChild, held: Iterable[CPPlan]) -> list[RuleViolation]:
     """Every census rule the child's records break, counting the plans already held for them."""
-    found = [RuleViolation(SCHEMA, problem) for problem in census_child.format_problems]
+    found = []
     if census_child.date_of_birth is None and census_child.expected_date_of_birth is None:
         found.append(RuleViolation(SCHEMA, "the child has neither PersonBirthDate nor ExpectedPersonBirthDate"))
     if len(census_child.local_child_id) > Child._meta.get_field("local_child_id").max_length:
         found.append(RuleViolation(SCHEMA, "LAchildID is longer than 36 characters"))
     if len(census_child.ethnicity) > Child._meta.get_field("ethnicity").max_length:
         found.append(RuleViolation(SCHEMA, f"Ethnicity {census_child.ethnicity!r} is not a census code"))
-    if census_child.sex not in SEX:
-        found.append(RuleViolation(SCHEMA, f"GenderCurrent (or Sex) {census_child.sex!r} is not a census code"))
     plans = [plan for plan in census_child.plans if plan.start_date is not None]
-    for plan in plans:
-        found += census_rules.plan_date_violations(plan.start_date, plan.end_date)
-        found += census_rules.category_violations(plan.initial_category, plan.latest_category)
-        found += census_rules.previous_plans_violations(plan.declared_previous_plans)
-        found += census_rules.review_violations(plan.start_date, plan.review_dates)
-        found += census_rules.death_violations(plan.start_date, plan.end_date, census_child.death_date)
-        found += census_rules.referral_violations(plan.start_date, plan.referral_date)
-        found += census_rules.initial_conference_violations(
-            plan.start_date, plan.initial_conference_dates, census_child.reference_date
-        )
-        bad = census_rules.unknown_codes(factors=plan.assessment_factors)
-        if bad:
-            found.append(RuleViolation(SCHEMA, f"unknown assessment factor code(s) {', '.join(bad)}"))
-    found += census_rules.cin_plan_violations(
-        [(plan.start_date, plan.end_date, plan.episode) for plan in plans],
-        [(cin.start_date, cin.end_date, cin.episode) for cin in census_child.cin_plans],
-        census_child.reference_date,
-    )
-    if not found:
-        in_file = {plan.start_date for plan in plans}
-        dates = [(plan.start_date, _end_after_merge(plan, held)) for plan in plans]
-        dates += [(plan.start_date, plan.end_date) for plan in held if plan.start_date not in in_file]
-        found += census_rules.history_violations(dates)
-    return found
+    in_file = {plan.start_date for plan in plans}
+    history = [(plan.start_date, _end_after_merge(plan, held)) for plan in plans]
+    history += [(plan.start_date, plan.end_date) for plan in held if plan.start_date not in in_file]
+    return found + census_rules.child_violations(census_child, history)
 
 
 def _end_after_merge(plan: CensusPlan, held: Iterable[CPPlan]) -> object:
@@ -259,18 +234,8 @@ def _database_violation(error: DatabaseError) -> RuleViolation:
 
 
 def _batches(children: Iterator[CensusChild], size: int) -> Iterator[list[CensusChild]]:
-    """Groups of children for one round of look-ups. A file that breaks off mid-way still has the
-    children read before the break imported before the parse error is raised."""
-    while True:
-        batch = []
-        try:
-            batch.extend(itertools.islice(children, size))
-        except ET.ParseError:
-            if batch:
-                yield batch
-            raise
-        if not batch:
-            return
+    """Groups of children for one round of look-ups."""
+    while batch := list(itertools.islice(children, size)):
         yield batch
 
 
@@ -316,20 +281,24 @@ def import_census(
 ) -> ImportSummary:
     """Import every child of a census return; returns the counts and the rejections.
 
-    `source` is a path or a binary file object, read once, as a stream. `on_progress` is called
-    with the running summary after each batch of children. A file that is not well-formed XML
-    raises xml.etree.ElementTree.ParseError after the children before the fault are imported
-    (each is complete in itself, so running the corrected file again finishes the job).
+    `source` is a path or a seekable binary file object. It is read through once to check that it
+    is a CIN census message (cases.census.check_census_file), then again as a stream to import it.
+    A broken file raises cases.census.CensusFileError and imports nothing. `on_progress` is called
+    with the running summary after each batch of children.
     """
     summary = ImportSummary()
     context = {"source": "cin_census_import"}
     if user is not None:
         context["user"] = user.pk
-    with pghistory.context(**context):
-        for batch in _batches(read_children(source), batch_size):
-            with transaction.atomic():
-                done = _import_batch(batch)
-            summary.add(done)
-            if on_progress is not None:
-                on_progress(summary)
+    with open(source, "rb") if isinstance(source, str) else nullcontext(source) as stream:
+        start = stream.tell()
+        check_census_file(stream)
+        stream.seek(start)
+        with pghistory.context(**context):
+            for batch in _batches(read_children(stream), batch_size):
+                with transaction.atomic():
+                    done = _import_batch(batch)
+                summary.add(done)
+                if on_progress is not None:
+                    on_progress(summary)
     return summary

@@ -15,7 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from audit.history import tracked
 from cases import census_rules
-from cases.codes import CATEGORY_CHOICES, SEX_CHOICES
+from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
 from repeatplans.roles import Role
 
 
@@ -132,7 +132,8 @@ class ChildGroupObjectPermission(GroupObjectPermissionBase):
 # Rule 8940 in the database. An exclusion constraint would need the btree_gist extension, which
 # the embedded PostgreSQL does not ship; this trigger locks the child's row first, so two plans
 # written at once for one child are checked one after the other. It runs after the row is
-# written, so the unique constraints (8935, one plan per start day) speak first.
+# written, so the unique constraints (8935, one plan per start day) speak first. Both ends are in
+# the range ('[]'): as the DfE counts it, a plan starting on the day another ended overlaps it.
 RULE_8940_NO_OVERLAP = pgtrigger.Trigger(
     name="rule_8940_no_overlap",
     operation=pgtrigger.Insert | pgtrigger.Update,
@@ -142,8 +143,8 @@ RULE_8940_NO_OVERLAP = pgtrigger.Trigger(
         IF EXISTS (
             SELECT 1 FROM cases_cpplan other
             WHERE other.child_id = NEW.child_id AND other.id IS DISTINCT FROM NEW.id
-              AND daterange(other.start_date, other.end_date, '[)')
-                  && daterange(NEW.start_date, NEW.end_date, '[)')
+              AND daterange(other.start_date, other.end_date, '[]')
+                  && daterange(NEW.start_date, NEW.end_date, '[]')
         ) THEN
             RAISE EXCEPTION 'Rule 8940: the plan overlaps another of the child''s plans.'
                 USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'rule_8940_no_overlap';
@@ -167,7 +168,7 @@ class CPPlan(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     initial_category = models.CharField("initial category of abuse", max_length=3, choices=CATEGORY_CHOICES)
-    latest_category = models.CharField("latest category of abuse", max_length=3, choices=CATEGORY_CHOICES, blank=True)
+    latest_category = models.CharField("latest category of abuse", max_length=3, choices=CATEGORY_CHOICES)
     assessment_factors = ArrayField(models.CharField(max_length=3), default=list, blank=True)
     how_ended = models.CharField(max_length=30, choices=HowPlanEnded.choices, blank=True)
     outstanding_actions_at_closure = models.BooleanField(default=False)
@@ -210,9 +211,9 @@ class CPPlan(models.Model):
                 violation_error_message="Rule 8905: the initial category of abuse is missing or invalid.",
             ),
             models.CheckConstraint(
-                condition=Q(latest_category="") | Q(latest_category__in=[c for c, _ in CATEGORY_CHOICES]),
+                condition=Q(latest_category__in=[c for c, _ in CATEGORY_CHOICES]),
                 name="rule_8910_latest_category_valid",
-                violation_error_message="Rule 8910: the latest category of abuse is invalid.",
+                violation_error_message="Rule 8910: the latest category of abuse is missing or invalid.",
             ),
         ]
 
@@ -229,10 +230,10 @@ class CPPlan(models.Model):
         dates = census_rules.plan_date_violations(self.start_date, self.end_date) if self.start_date else []
         if dates:
             errors["end_date"] = [str(v) for v in dates]
-        for violation in census_rules.category_violations(self.initial_category, self.latest_category or None):
+        for violation in census_rules.category_violations(self.initial_category, self.latest_category):
             field = "initial_category" if violation.rule == "8905" else "latest_category"
             errors.setdefault(field, []).append(str(violation))
-        bad = census_rules.unknown_codes(factors=self.assessment_factors or [])
+        bad = census_rules.unknown_codes(factors=self.assessment_factors or [], factor_codes=EVERY_ASSESSMENT_FACTOR)
         if bad:
             errors["assessment_factors"] = [f"Unknown assessment factor code(s): {', '.join(bad)}."]
         if self.held_by_other_council and not self.other_council:

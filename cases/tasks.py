@@ -5,15 +5,18 @@ A whole council's return takes longer than a web request should, so the upload p
 keeps up to date. With no broker configured, Celery runs the task in-process.
 """
 
-import xml.etree.ElementTree as ET
+import logging
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_event
+from cases.census import CensusFileError
 from cases.history_import import ImportSummary, import_census
 from cases.models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 
 def _claim(run_id: int) -> ImportRun | None:
@@ -69,15 +72,14 @@ def run_history_import(run_id: int) -> str | None:
 
         try:
             latest = import_census(stream, user=run.uploaded_by, on_progress=progress)
-        except ET.ParseError as error:
-            line, column = error.position
-            _finish(
-                run,
-                latest,
-                status=ImportRun.Status.FAILED,
-                error=f"The file is not well-formed XML (line {line}, column {column}). Children before "
-                "that point were imported; correct the file and load it again to finish.",
-            )
+        except CensusFileError as error:
+            _finish(run, latest, status=ImportRun.Status.FAILED, error=f"{error} Nothing was imported.")
+            return run.status
+        except Exception:
+            # A fault of ours, not of the file: the run must still end, never stay "running".
+            logger.exception("Census import run %s failed", run.pk)
+            message = "The import stopped on an unexpected error; children imported before it are kept."
+            _finish(run, latest, status=ImportRun.Status.FAILED, error=message)
             return run.status
     _finish(run, latest, status=ImportRun.Status.DONE, progress=100)
     return run.status

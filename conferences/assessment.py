@@ -12,6 +12,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from cases.census_rules import history_violations, plan_date_violations, unknown_codes
+from cases.codes import EVERY_ASSESSMENT_FACTOR
 
 SHORT_PLAN_MONTHS = 3
 LONG_PLAN_MONTHS = 18
@@ -173,7 +174,7 @@ def _problems(plans: list[PlanRecord], proposal: Proposal, on_date: date, siblin
     for plan in plans:
         label = f"the plan starting {plan.start}"
         problems += [f"{label}: {violation}" for violation in plan_date_violations(plan.start, plan.end)]
-        bad_codes = unknown_codes(plan.categories, plan.factors)
+        bad_codes = unknown_codes(plan.categories, plan.factors, EVERY_ASSESSMENT_FACTOR)
         if bad_codes:
             problems.append(f"{label}: unknown census codes {', '.join(bad_codes)}")
     problems += [str(violation) for violation in history_violations((plan.start, plan.end) for plan in plans)]

@@ -2,14 +2,14 @@
 
 from django import template
 
-from cases.codes import ASSESSMENT_FACTORS, CATEGORIES_OF_ABUSE
+from cases.codes import CATEGORIES_OF_ABUSE, EVERY_ASSESSMENT_FACTOR
 
 register = template.Library()
 
 
 def name_of(code: str) -> str:
     """A category of abuse or an assessment factor (their codes never collide), by its census name."""
-    return CATEGORIES_OF_ABUSE.get(code) or ASSESSMENT_FACTORS.get(code) or code
+    return CATEGORIES_OF_ABUSE.get(code) or EVERY_ASSESSMENT_FACTOR.get(code) or code
 
 
 @register.filter

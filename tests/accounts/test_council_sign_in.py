@@ -108,3 +108,21 @@ def test_the_sign_in_page_offers_the_council_account_only_when_configured(client
     assert "Sign in with your council account" in client.get("/login/").content.decode()
     settings.OIDC_RP_CLIENT_ID = ""
     assert "Sign in with your council account" not in client.get("/login/").content.decode()
+
+
+def test_a_provider_that_cannot_be_reached_sends_the_person_back_to_the_password(client, settings):
+    settings.OIDC_OP_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = ""
+
+    response = client.get("/oidc/authenticate/", follow=True)
+
+    assert response.redirect_chain == [("/login/", 302)]
+    assert "Council sign-in is not available just now" in response.content.decode()
+
+
+def test_a_callback_without_a_sign_in_under_way_signs_nobody_in(client):
+    response = client.get("/oidc/callback/", follow=True)
+
+    assert response.redirect_chain == [("/login/", 302)]
+    assert "_auth_user_id" not in client.session
+    assert "We could not sign you in with your council account" in response.content.decode()

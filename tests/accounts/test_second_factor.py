@@ -125,3 +125,11 @@ def test_with_the_setting_off_nobody_is_asked(client, settings):
     client.force_login(StaffFactory(role="head_of_service").user)
 
     assert client.get("/").status_code == 200
+
+
+def test_a_signed_in_person_who_is_not_an_administrator_is_refused_the_admin(client, settings):
+    client.force_login(StaffFactory(role="social_worker").user)
+
+    response = client.get(reverse("admin:index"), follow=True)
+
+    assert response.status_code == 403

@@ -93,3 +93,9 @@ def test_a_session_from_before_the_limits_ends(signed_in):
     session.save()
 
     assert signed_in.get("/").status_code == 302
+
+
+def test_the_time_out_never_sends_the_person_to_another_site(signed_in):
+    response = signed_in.post("/account/timed-out/", {"next": "https://evil.example/phish"})
+
+    assert response.url == "/login/?next=%2F"

@@ -87,7 +87,14 @@ def test_a_child_of_another_team_is_404_exactly_like_a_missing_one_and_nothing_i
     assert not RecordAccess.objects.exists()
 
 
-PLAN = {"start": "2024-03-01", "end": "2024-09-01", "initial_category": "PHY", "factors": ["2B"], "services": ["CAMHS"]}
+PLAN = {
+    "start": "2024-03-01",
+    "end": "2024-09-01",
+    "initial_category": "PHY",
+    "latest_category": "PHY",
+    "factors": ["2B"],
+    "services": ["CAMHS"],
+}
 
 
 def test_the_data_manager_adds_a_plan_and_the_trail_keeps_it(council, north_child, data_manager, api_as):

@@ -27,7 +27,7 @@ VALID = [
     assess_cases.request(
         plans=[
             {"start": "2022-01-01", "end": "2022-09-01", "categories": ["NEG"]},
-            {"start": "2022-09-01", "end": "2023-03-01", "categories": ["NEG"]},
+            {"start": "2022-09-02", "end": "2023-03-01", "categories": ["NEG"]},
         ]
     ),
 ]

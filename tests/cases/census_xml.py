@@ -1,6 +1,11 @@
-"""Small CIN census returns for tests, written the way the DfE schema lays them out."""
+"""Small CIN census returns for tests, written the way the DfE schema lays them out.
+
+An episode's initial conference (CINdetails DateOfInitialCPC) is by default the day its first
+plan starts, as rule 2885 wants; pass `conference=""` for none.
+"""
 
 import os
+import re
 from pathlib import Path
 
 # The synthetic census return in ../shared beside the checkout (SHARED_DIR overrides where that is).
@@ -21,9 +26,25 @@ def plan(start, end=None, initial="NEG", latest="NEG", previous="0", reviews=())
     return "<ChildProtectionPlans>" + "".join(parts) + "</ChildProtectionPlans>"
 
 
-def episode(*plans, referral="2015-01-01", conference=None, factors=(), cin_plans=()):
-    """One <CINdetails>; `cin_plans` are (start, end or None) of Child in Need plans."""
+FIRST_START = re.compile(r"<CPPstartDate>([^<]*)</CPPstartDate>")
+
+
+def section47(conference=None, not_required="false"):
+    """One <Section47> enquiry, with or without an initial conference date."""
+    parts = ["<S47ActualStartDate>2015-01-02</S47ActualStartDate>"]
+    if conference:
+        parts.append(f"<DateOfInitialCPC>{conference}</DateOfInitialCPC>")
+    parts.append(f"<ICPCnotRequired>{not_required}</ICPCnotRequired>")
+    return "<Section47>" + "".join(parts) + "</Section47>"
+
+
+def episode(*plans, referral="2015-01-01", conference=None, factors=(), cin_plans=(), enquiries=()):
+    """One <CINdetails>; `cin_plans` are (start, end or None) of Child in Need plans, `enquiries`
+    its <Section47> modules (see `section47`)."""
     parts = [f"<CINreferralDate>{referral}</CINreferralDate>", "<ReferralSource>6</ReferralSource>"]
+    if conference is None:
+        found = FIRST_START.search("".join(plans))
+        conference = found.group(1) if found else ""
     if conference:
         parts.append(f"<DateOfInitialCPC>{conference}</DateOfInitialCPC>")
     if factors:
@@ -39,6 +60,7 @@ def episode(*plans, referral="2015-01-01", conference=None, factors=(), cin_plan
             + (f"<CINPlanEndDate>{end}</CINPlanEndDate>" if end else "")
             + "</CINPlanDates>"
         )
+    parts += enquiries
     parts.append("<ReferralNFA>false</ReferralNFA>")
     parts += plans
     return "<CINdetails>" + "".join(parts) + "</CINdetails>"

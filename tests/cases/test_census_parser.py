@@ -29,7 +29,7 @@ def test_sample_children_come_out_in_file_order_with_their_plans():
     assert (plan.start_date, plan.end_date) == (date(2024, 9, 1), date(2024, 5, 1))
     assert (plan.initial_category, plan.latest_category, plan.declared_previous_plans) == ("PHY", "PHY", 0)
     assert plan.referral_date == date(2024, 8, 12)
-    assert plan.initial_conference_dates == (date(2024, 9, 1),)
+    assert (plan.episode_conference, plan.section47_conferences) == (date(2024, 9, 1), ())
 
 
 def test_a_file_object_is_read_as_a_stream():
@@ -81,10 +81,23 @@ def test_missing_number_of_previous_plans_is_none_and_zero_is_zero():
 
 
 def test_values_that_cannot_be_read_are_listed_not_raised():
-    child, next_child = parse(x.census(x.child("A", x.episode(x.plan("2024-31-01"))), x.child("B")))
+    child, next_child = parse(x.census(x.child("A", x.episode(x.plan("2024-31-01"), conference="")), x.child("B")))
     assert next_child.format_problems == ()
     assert child.format_problems == ("CPPstartDate '2024-31-01' is not a date (YYYY-MM-DD)",)
     assert child.plans[0].start_date is None
+
+
+def test_section_47_conferences_are_read_one_per_enquiry():
+    enquiries = (x.section47("2024-05-01"), x.section47())
+    (child,) = parse(x.census(x.child("A", x.episode(x.plan("2024-05-01"), conference="", enquiries=enquiries))))
+    (plan,) = child.plans
+    assert (plan.episode_conference, plan.section47_conferences) == (None, (date(2024, 5, 1), None))
+
+
+def test_a_number_of_previous_plans_that_is_not_a_number_is_listed():
+    (child,) = parse(x.census(x.child("A", x.episode(x.plan("2024-05-01", previous="two")))))
+    assert child.format_problems == ("NumberOfPreviousCPP 'two' is not a whole number",)
+    assert child.plans[0].declared_previous_plans is None
 
 
 def test_a_namespaced_return_reads_the_same():

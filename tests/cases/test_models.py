@@ -25,8 +25,10 @@ def child(db):
 
 
 def plan(child, start, end, **fields):
+    initial = fields.pop("initial_category", "NEG")
+    latest = fields.pop("latest_category", initial)
     return CPPlan(
-        child=child, start_date=start, end_date=end, initial_category=fields.pop("initial_category", "NEG"), **fields
+        child=child, start_date=start, end_date=end, initial_category=initial, latest_category=latest, **fields
     )
 
 
@@ -67,6 +69,8 @@ def test_8840_a_plan_cannot_start_and_end_on_the_same_day(child):
         (D(2022, 12, 1), D(2023, 1, 11)),  # ends the day after the earlier plan started
         (D(2023, 3, 1), D(2023, 4, 1)),  # inside the earlier plan
         (D(2022, 1, 1), None),  # open, starting before the earlier plan
+        (D(2023, 7, 10), D(2023, 12, 1)),  # starts the day the earlier plan ended: the DfE counts both days
+        (D(2022, 6, 1), D(2023, 1, 10)),  # ends the day the earlier plan started
     ],
 )
 def test_8940_plans_of_one_child_cannot_overlap(child, start, end):
@@ -77,12 +81,12 @@ def test_8940_plans_of_one_child_cannot_overlap(child, start, end):
 @pytest.mark.parametrize(
     "start, end",
     [
-        (D(2023, 7, 10), D(2023, 12, 1)),  # starts the day the earlier plan ended
-        (D(2022, 6, 1), D(2023, 1, 10)),  # ends the day the earlier plan started
+        (D(2023, 7, 11), D(2023, 12, 1)),  # starts the day after the earlier plan ended
+        (D(2022, 6, 1), D(2023, 1, 9)),  # ends the day before the earlier plan started
         (D(2024, 1, 1), None),
     ],
 )
-def test_plans_may_touch(child, start, end):
+def test_plans_a_day_apart_do_not_overlap(child, start, end):
     plan(child, start, end).full_clean()
 
 
@@ -98,10 +102,10 @@ def test_8905_the_initial_category_must_be_a_census_code(child):
         assert any(m.startswith("Rule 8905") for m in messages["initial_category"]), bad
 
 
-def test_8910_the_latest_category_must_be_a_census_code_when_given(child):
-    messages = messages_of(plan(child, D(2024, 1, 1), None, latest_category="XXX"))
-    assert any(m.startswith("Rule 8910") for m in messages["latest_category"])
-    plan(child, D(2024, 1, 1), None, latest_category="").full_clean()
+def test_8910_the_latest_category_must_be_given_and_a_census_code(child):
+    for bad in ("XXX", ""):
+        messages = messages_of(plan(child, D(2024, 1, 1), None, latest_category=bad))
+        assert any(m.startswith("Rule 8910") for m in messages["latest_category"]), bad
     plan(child, D(2024, 1, 1), None, latest_category="PHY").full_clean()
 
 
@@ -109,6 +113,8 @@ def test_assessment_factors_must_be_census_codes(child):
     messages = messages_of(plan(child, D(2024, 1, 1), None, assessment_factors=["3B", "99Z"]))
     assert messages["assessment_factors"] == ["Unknown assessment factor code(s): 99Z."]
     plan(child, D(2024, 1, 1), None, assessment_factors=["3B", "21", "24A"]).full_clean()
+    # 18A was valid in returns up to 2022-23: a plan imported from one keeps it.
+    plan(child, D(2024, 1, 1), None, assessment_factors=["18A"]).full_clean()
 
 
 def test_every_broken_rule_is_reported_at_once(child):
@@ -140,10 +146,13 @@ def test_a_child_needs_a_date_of_birth_or_an_expected_one(db):
         (D(2024, 3, 1), D(2024, 3, 1), {}, "rule_8840_not_same_day"),
         (D(2023, 7, 9), D(2023, 12, 1), {}, "rule_8940_no_overlap"),
         (D(2022, 12, 1), None, {}, "rule_8940_no_overlap"),
+        (D(2023, 7, 10), D(2023, 12, 1), {}, "rule_8940_no_overlap"),
+        (D(2022, 6, 1), D(2023, 1, 10), {}, "rule_8940_no_overlap"),
         (D(2023, 1, 10), D(2023, 2, 1), {}, "plan_start_unique_per_child"),
         (D(2024, 1, 1), None, {"initial_category": "XXX"}, "rule_8905_initial_category_valid"),
         (D(2024, 1, 1), None, {"initial_category": ""}, "rule_8905_initial_category_valid"),
         (D(2024, 1, 1), None, {"latest_category": "XXX"}, "rule_8910_latest_category_valid"),
+        (D(2024, 1, 1), None, {"latest_category": ""}, "rule_8910_latest_category_valid"),
     ],
 )
 def test_the_database_refuses_a_plan_breaking_a_rule(child, start, end, fields, constraint):
@@ -158,8 +167,8 @@ def test_the_database_refuses_a_second_open_plan(child):
     assert child.plans.count() == 2
 
 
-def test_the_database_allows_touching_plans(child):
-    CPPlan.objects.bulk_create([plan(child, D(2023, 7, 10), D(2023, 12, 1)), plan(child, D(2023, 12, 1), None)])
+def test_the_database_allows_plans_a_day_apart(child):
+    CPPlan.objects.bulk_create([plan(child, D(2023, 7, 11), D(2023, 12, 1)), plan(child, D(2023, 12, 2), None)])
     assert child.plans.count() == 3
 
 

@@ -161,10 +161,10 @@ class TestOutput:
         assert result["within_12_months"] is False
         assert result["required_steps"] == ["prior_plan_check"]
 
-    def test_touching_plans_are_accepted(self, tmp_path):
+    def test_plans_a_day_apart_are_accepted(self, tmp_path):
         plans = [
             {"start": "2022-01-01", "end": "2022-09-01", "categories": ["NEG"]},
-            {"start": "2022-09-01", "end": "2023-03-01", "categories": ["NEG"]},
+            {"start": "2022-09-02", "end": "2023-03-01", "categories": ["NEG"]},
         ]
 
         result = run_from_file(tmp_path, request(plans=plans))

@@ -480,9 +480,13 @@ class TestRefusedInput:
         with pytest.raises(AssessmentError, match="Rule 8940"):
             assess([plan("2022-03-01", "2022-05-01"), plan("2022-01-01", "2022-09-01")], proposal(), on("2024-01-01"))
 
-    def test_a_plan_may_start_the_day_the_previous_one_ended(self):
+    def test_a_plan_starting_the_day_the_previous_one_ended_overlaps_it_rule_8940(self):
+        with pytest.raises(AssessmentError, match="Rule 8940"):
+            assess([plan("2022-09-01", "2023-03-01"), plan("2022-01-01", "2022-09-01")], proposal(), on("2024-01-01"))
+
+    def test_a_plan_may_start_the_day_after_the_previous_one_ended(self):
         result = assess(
-            [plan("2022-09-01", "2023-03-01"), plan("2022-01-01", "2022-09-01")], proposal(), on("2024-01-01")
+            [plan("2022-09-02", "2023-03-01"), plan("2022-01-01", "2022-09-01")], proposal(), on("2024-01-01")
         )
 
         assert result.plan_number == 3
@@ -561,11 +565,12 @@ services_st = st.frozensets(st.sampled_from(SERVICE_NAMES), max_size=3)
 
 @st.composite
 def histories(draw):
-    """(plans shuffled, on_date): up to five consecutive plans and an assessment date after the last."""
+    """(plans shuffled, on_date): up to five consecutive plans, each starting after the previous one
+    ended (rule 8940), and an assessment date after the last."""
     day = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2010, 1, 1)))
     plans = []
     for _ in range(draw(st.integers(0, 5))):
-        start = day + timedelta(days=draw(st.integers(0, 800)))
+        start = day + timedelta(days=draw(st.integers(1 if plans else 0, 800)))
         end = start + timedelta(days=draw(st.integers(1, 800)))
         plans.append(
             PlanRecord(

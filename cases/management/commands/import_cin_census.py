@@ -2,15 +2,17 @@
 
 Runs in the foreground with a progress bar (the share of the file read, and the children so far);
 prints what was created, updated, left unchanged and rejected, and why each rejected child was.
+A file that is not a readable census return imports nothing: one line on standard error says
+why, and the command exits with status 1.
 """
 
 import csv
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from cases.census import CensusFileError
 from cases.history_import import REPORT_HEADER, ImportSummary, import_census, report_rows
 
 
@@ -33,6 +35,7 @@ class Command(BaseCommand):
                 unit="B",
                 unit_scale=True,
                 desc="Reading",
+                delay=1,
                 disable=no_progress,
             ) as bar,
         ):
@@ -45,13 +48,8 @@ class Command(BaseCommand):
 
             try:
                 summary = import_census(stream, on_progress=progress)
-            except ET.ParseError as error:
-                self._print(summary)
-                line, column = error.position
-                raise CommandError(
-                    f"{file} is not well-formed XML (line {line}, column {column}); "
-                    "the children before that point were imported."
-                ) from error
+            except CensusFileError as error:
+                raise CommandError(f"{file}: {error} Nothing was imported.") from None
         self._print(summary)
         if report is not None:
             with report.open("w", newline="", encoding="utf-8") as out:
