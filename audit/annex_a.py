@@ -16,7 +16,6 @@ Choices the template leaves to the council:
 - Columns the app does not hold (`NOT_HELD`) are left blank.
 """
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,8 +28,8 @@ from openpyxl.cell import WriteOnlyCell
 
 from cases.codes import ANNEX_A_CATEGORY
 from cases.models import Child, CPPlan
-from cases.permissions import role_of
-from repeatplans.roles import Role
+from limits.spreadsheets import append_safe, csv_writer
+from people.roles import Role, role_of
 
 WINDOW_MONTHS = 6
 
@@ -159,7 +158,7 @@ def _text(value) -> str:
 def as_csv(on_date: date, children=None) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel shows names with accents correctly."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for row in rows(on_date, children):
         writer.writerow([_text(row[column]) for column in COLUMNS])
@@ -169,7 +168,7 @@ def as_csv(on_date: date, children=None) -> bytes:
 def as_xlsx(on_date: date, children=None) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("List 7")
-    sheet.append(COLUMNS)
+    append_safe(sheet, COLUMNS)
     for row in rows(on_date, children):
         cells = []
         for column in COLUMNS:
@@ -177,7 +176,7 @@ def as_xlsx(on_date: date, children=None) -> bytes:
             if column in DATE_COLUMNS:
                 cell.number_format = "DD/MM/YYYY"
             cells.append(cell)
-        sheet.append(cells)
+        append_safe(sheet, cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -31,6 +31,7 @@ from conferences.assessment import AssessmentError, assess
 from conferences.models import ConferenceRequest
 from conferences.requirements import step_missing
 from conferences.selectors import plan_records, proposal_of
+from limits.spreadsheets import append_safe
 
 
 class DeepDiveError(Exception):
@@ -313,7 +314,7 @@ def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
         ],
         "R5": [
             ("Length of the previous plan (days)", a and str(a.last_plan_days)),
-            ("Short (under 3 months)", a and _yes_no(a.short_last_plan)),
+            ("Short (3 months or less)", a and _yes_no(a.short_last_plan)),
             ("Long (18 months or more)", a and _yes_no(a.long_last_plan)),
             ("Analysis", request.analysis_plan_length),
         ],
@@ -487,32 +488,35 @@ def report_xlsx(audit: DeepDiveAudit) -> bytes:
     sheet = book.active
     sheet.title = "Summary"
     bold = Font(bold=True)
-    sheet.append([audit.title])
+    append_safe(sheet, [audit.title])
     sheet["A1"].font = bold
-    sheet.append(["Period", f"{audit.period_from:%-d %b %Y} to {audit.period_to:%-d %b %Y}"])
-    sheet.append(["Scope", str(audit.team or audit.service_area or "All service areas")])
-    sheet.append(
-        ["Cases", "all" if audit.sample_size is None else f"sample of {audit.sample_size} (seed {audit.seed})"]
+    append_safe(sheet, ["Period", f"{audit.period_from:%-d %b %Y} to {audit.period_to:%-d %b %Y}"])
+    append_safe(sheet, ["Scope", str(audit.team or audit.service_area or "All service areas")])
+    append_safe(
+        sheet, ["Cases", "all" if audit.sample_size is None else f"sample of {audit.sample_size} (seed {audit.seed})"]
     )
-    sheet.append(["Graded", f"{summary['progress']['done']} of {summary['progress']['total']}"])
-    sheet.append([])
-    sheet.append(["Question", "Title", "Met", "Partly met", "Not met", "Answered", "% met"])
+    append_safe(sheet, ["Graded", f"{summary['progress']['done']} of {summary['progress']['total']}"])
+    append_safe(sheet, [])
+    append_safe(sheet, ["Question", "Title", "Met", "Partly met", "Not met", "Answered", "% met"])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for q in summary["questions"]:
-        sheet.append([q["code"], q["title"], q["met"], q["partly_met"], q["not_met"], q["answered"], q["percent_met"]])
-    sheet.append([])
-    sheet.append(["Grade", "Cases"])
+        append_safe(
+            sheet, [q["code"], q["title"], q["met"], q["partly_met"], q["not_met"], q["answered"], q["percent_met"]]
+        )
+    append_safe(sheet, [])
+    append_safe(sheet, ["Grade", "Cases"])
     for grade in summary["grades"]:
-        sheet.append([grade["label"], grade["count"]])
+        append_safe(sheet, [grade["label"], grade["count"]])
 
     cases = book.create_sheet("Cases")
-    cases.append(["Case", "Request", "Grade", "Audited by", "Audited at", *QUESTION_CODES])
+    append_safe(cases, ["Case", "Request", "Grade", "Audited by", "Audited at", *QUESTION_CODES])
     answers = {}
     for answer in DeepDiveAnswer.objects.filter(case__audit=audit):
         answers[(answer.case_id, answer.question)] = answer.get_judgement_display()
     for case in audit.cases.select_related("audited_by"):
-        cases.append(
+        append_safe(
+            cases,
             [
                 case.position,
                 case.request_id,
@@ -520,28 +524,29 @@ def report_xlsx(audit: DeepDiveAudit) -> bytes:
                 _person(case.audited_by),
                 _when(case.audited_at),
                 *[answers.get((case.pk, code), "") for code in QUESTION_CODES],
-            ]
+            ],
         )
 
     comments = book.create_sheet("Comments")
-    comments.append(["Case", "Question", "Judgement", "Comment", "What the record showed"])
+    append_safe(comments, ["Case", "Question", "Judgement", "Comment", "What the record showed"])
     for answer in (
         DeepDiveAnswer.objects.filter(case__audit=audit).select_related("case").order_by("case__position", "pk")
     ):
-        comments.append(
+        append_safe(
+            comments,
             [
                 answer.case.position,
                 answer.question,
                 answer.get_judgement_display(),
                 answer.comment,
                 answer.record_showed,
-            ]
+            ],
         )
 
     learning = book.create_sheet("Learning points")
-    learning.append(["Case", "Request", "Grade", "Learning points"])
+    append_safe(learning, ["Case", "Request", "Grade", "Learning points"])
     for case in summary["learning"]:
-        learning.append([case.position, case.request_id, case.get_grade_display(), case.learning_points])
+        append_safe(learning, [case.position, case.request_id, case.get_grade_display(), case.learning_points])
     for worksheet in book.worksheets[1:]:
         for cell in worksheet[1]:
             cell.font = bold

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from audit.deep_dive import QUESTIONS
 from audit.models import Grade, Judgement
-from cases.models import ServiceArea, Team
 from conferences.forms import UKDateField
+from limits.text import long_text
+from people.models import ServiceArea, Team
 
 DATE_FIELDS = ("date_from", "date_to")
 
@@ -36,6 +37,8 @@ def default_period(today: date | None = None) -> tuple[date, date]:
 
 class PeriodForm(forms.Form):
     """The period and scope of the indicators (GET, so a page's address is its query)."""
+
+    max_years: int | None = None
 
     date_from = _date_field("The first day of the period")
     date_to = _date_field("The last day of the period")
@@ -72,10 +75,21 @@ class PeriodForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The last day of the period must be on or after the first.")
+        elif start and end and self.max_years and end > start + relativedelta(years=self.max_years):
+            self.add_error(
+                "date_to",
+                f"The period can be at most {self.max_years} years on this page. For a longer period, "
+                "prepare the report: it is made in the background.",
+            )
         area, team = cleaned.get("service_area"), cleaned.get("team")
         if area and team and team.service_area_id != area.pk:
             self.add_error("team", f"{team} is not in {area}: choose one of its teams or all teams.")
         return cleaned
+
+
+class IndicatorPageForm(PeriodForm):
+    # The page works out the figures while the person waits; a longer period is a report, prepared in the background.
+    max_years = 5
 
 
 class ReportForm(PeriodForm):
@@ -146,10 +160,10 @@ class CaseForm(forms.Form):
     grade = forms.ChoiceField(
         choices=Grade.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the grade for the case."}
     )
-    learning_points = forms.CharField(
-        required=False,
+    learning_points = long_text(
+        "Learning points",
         help_text="What the service can learn from this case; they are collected in the audit report.",
-        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+        rows=4,
     )
 
     def __init__(self, *args, prefills: dict, **kwargs):
@@ -164,11 +178,7 @@ class CaseForm(forms.Form):
                 required=applies,
                 error_messages={"required": f"Choose met, partly met or not met for {question.code}."},
             )
-            self.fields[f"{question.code}_comment"] = forms.CharField(
-                label=f"Comment on {question.code}",
-                required=False,
-                widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}),
-            )
+            self.fields[f"{question.code}_comment"] = long_text(f"Comment on {question.code}", rows=2)
 
     def clean(self):
         cleaned = super().clean()

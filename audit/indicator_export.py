@@ -3,7 +3,6 @@
 The figures all come from audit.indicators; this module only lays them out.
 """
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from audit import indicators
+from limits.spreadsheets import append_safe, csv_writer
 
 SECTIONS = ("headline", "monthly", "by_service_area", "by_team")
 BREAKDOWN_COLUMNS = (
@@ -77,7 +77,7 @@ def flatten(values: dict, prefix: str = "") -> list[tuple[str, object]]:
 
 def headline_csv(headline: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["indicator", "value"])
     writer.writerows(flatten(headline))
     return out.getvalue()
@@ -86,7 +86,7 @@ def headline_csv(headline: dict) -> str:
 def report_csv(report: dict) -> str:
     """One CSV with a section column, so a spreadsheet can filter each part."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["section", "row", "indicator", "value"])
     for key, value in flatten(report["headline"]):
         writer.writerow(["headline", "", key, value])
@@ -106,21 +106,21 @@ def report_xlsx(report: dict) -> bytes:
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = "Indicators"
-    sheet.append(["Indicator", "Value"])
+    append_safe(sheet, ["Indicator", "Value"])
     for key, value in flatten(report["headline"]):
-        sheet.append([key, value])
+        append_safe(sheet, [key, value])
 
     monthly = book.create_sheet("Monthly")
     columns = list(report["monthly"][0]) if report["monthly"] else ["month"]
-    monthly.append(columns)
+    append_safe(monthly, columns)
     for row in report["monthly"]:
-        monthly.append([row[column] for column in columns])
+        append_safe(monthly, [row[column] for column in columns])
 
     for section, title in (("by_service_area", "By service area"), ("by_team", "By team")):
         sheet = book.create_sheet(title)
-        sheet.append(["Name", *BREAKDOWN_COLUMNS])
+        append_safe(sheet, ["Name", *BREAKDOWN_COLUMNS])
         for row in report[section]:
-            sheet.append([row["name"], *[row[key] for key in BREAKDOWN_COLUMNS]])
+            append_safe(sheet, [row["name"], *[row[key] for key in BREAKDOWN_COLUMNS]])
     for worksheet in book.worksheets:
         for cell in worksheet[1]:
             cell.font = bold

@@ -26,7 +26,7 @@ reason not to issue one). Each is counted over the requests the step applies to:
 request for the manager discussion and partners informed; requests that reached screening for
 the chair's conversation, the CP Manager's consultation, siblings (children with siblings) and
 challenge and resolution (where the previous plans held a trigger: actions outstanding, core-
-group actions not implemented, or a plan shorter than 3 months); third or later plans that
+group actions not implemented, or a plan of 3 months or less); third or later plans that
 proceeded for the Head of Service's agreement. The history is read as at the request's
 submission (plans that ended on or before that day), as the assessment reads it.
 
@@ -214,7 +214,7 @@ request_facts AS (
     CROSS JOIN LATERAL (
         SELECT COUNT(*) AS previous_plans,
                BOOL_OR(plan.outstanding_actions_at_closure OR plan.core_group_actions_not_implemented
-                       OR plan.end_date < plan.start_date + interval '3 months') AS has_trigger
+                       OR plan.end_date <= plan.start_date + interval '3 months') AS has_trigger
         FROM cases_cpplan plan
         WHERE plan.child_id = request.child_id
           AND plan.end_date <= (COALESCE(request.submitted_at, decisions.decided_at) AT TIME ZONE %(tz)s)::date

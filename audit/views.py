@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import charts, deep_dive, indicator_export, indicators
-from audit.forms import CaseForm, PeriodForm, ReportForm, StartAuditForm
+from audit.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from audit.models import DeepDiveAudit, DeepDiveCase, ReportRun
 from audit.quality_access import (
     limited_to_own_area,
@@ -29,10 +29,11 @@ from audit.quality_access import (
 )
 from audit.services import record_access
 from audit.tasks import request_indicator_report
-from cases.models import CPPlan, ServiceArea
+from cases.models import CPPlan
 from cases.permissions import children_visible_to
 from conferences.models import AlternativeRoute, ConferenceRequest, State
 from conferences.permissions import requests_visible_to
+from people.models import ServiceArea
 
 PAGE_SIZE = 25
 # A period longer than this is prepared in the background (ReportRun) rather than while the person waits.
@@ -124,7 +125,7 @@ def _trend_charts(months: list[dict]) -> list[dict]:
 @login_required
 def indicator_page(request):
     _require(may_see_indicators(request.user))
-    form = PeriodForm(request.GET)
+    form = IndicatorPageForm(request.GET)
     if not form.is_valid():
         return render(request, "audit/indicators.html", {"form": form}, status=400)
     scope = _scope(form)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from audit import annex_a
 from audit.services import record_event
 from cases.permissions import children_visible_to
+from limits.dates import check_date_bounds
 
 PARTS = ("day", "month", "year")
 LABEL = "Date of the list"
@@ -60,7 +61,10 @@ class ListDateForm(forms.Form):
             self._fail(f"{LABEL} must be a real date", PARTS)
         if on_date > timezone.localdate():
             self._fail(f"{LABEL} must be today or in the past", PARTS)
-        data["on_date"] = on_date
+        try:
+            data["on_date"] = check_date_bounds(on_date, LABEL)
+        except forms.ValidationError as error:
+            self._fail(error.messages[0], PARTS)
         return data
 
 

@@ -6,8 +6,10 @@ keeps up to date. With no broker configured, Celery runs the task in-process.
 """
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,9 +40,18 @@ def _store(run: ImportRun, summary: ImportSummary, **fields) -> None:
     run.save(update_fields=list(fields))
 
 
+def _delete_file(run: ImportRun) -> None:
+    """A census return names every child in it: once read, it is kept no longer than the setting says."""
+    if run.file:
+        run.file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(file="")
+
+
 def _finish(run: ImportRun, summary: ImportSummary, **fields) -> None:
     report = [rejection.as_dict() for rejection in summary.rejections]
     _store(run, summary, finished_at=timezone.now(), report=report, **fields)
+    if settings.CENSUS_FILE_KEEP_DAYS == 0:
+        _delete_file(run)
     record_event(
         run.uploaded_by,
         "cin_census_import",
@@ -83,3 +94,13 @@ def run_history_import(run_id: int) -> str | None:
             return run.status
     _finish(run, latest, status=ImportRun.Status.DONE, progress=100)
     return run.status
+
+
+@shared_task
+def delete_old_census_files() -> int:
+    """Delete the files of imports that ended more than CENSUS_FILE_KEEP_DAYS ago (beat runs it daily)."""
+    cutoff = timezone.now() - timedelta(days=settings.CENSUS_FILE_KEEP_DAYS)
+    runs = list(ImportRun.objects.filter(finished_at__lte=cutoff).exclude(file=""))
+    for run in runs:
+        _delete_file(run)
+    return len(runs)

@@ -4,7 +4,6 @@ Only auditors (and administrators) load returns. The import itself runs as a Cel
 (cases/tasks.py); these views queue it, show the run as it goes and hand over the report.
 """
 
-import csv
 import io
 
 from django import forms
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.history_import import REPORT_HEADER, may_import_history, report_rows
 from cases.models import ImportRun
 from cases.tasks import run_history_import
+from limits.spreadsheets import csv_writer
+from limits.uploads import upload_refused, upload_too_large_message
 
 RECENT_RUNS = 20
 REJECTIONS_SHOWN = 100
@@ -29,6 +30,12 @@ class UploadForm(forms.Form):
         help_text="The Children in Need census return as an XML file (.xml).",
         error_messages={"required": "Select the census return (an XML file)"},
     )
+
+    def __init__(self, *args, too_large=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if too_large:
+            # The file was refused as it arrived, so the form sees none: say why.
+            self.fields["file"].error_messages["required"] = upload_too_large_message()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -57,7 +64,12 @@ def _run_for(request, pk) -> ImportRun:
 @require_http_methods(["GET", "POST"])
 def upload(request):
     _import_user(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        too_large=posted and upload_refused(request, "file"),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -106,7 +118,7 @@ def run_report(request, pk):
     """The rejected children, one row per rule broken, as CSV."""
     run = _run_for(request, pk)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(REPORT_HEADER)
     writer.writerows(report_rows(run.report))
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

@@ -66,9 +66,12 @@ def within_months(later: date, earlier_end: date, months: int) -> bool:
 
 
 def is_short(start: date, end: date) -> bool:
-    """A plan shorter than 3 months suggests it was stepped down before change was embedded (R5)."""
+    """A plan of 3 months or less suggests it was stepped down before change was embedded (R5).
+
+    The guidance's own example is a plan "for 3 months", one that ended at the first review
+    conference: so `end <= start + 3 months` (DESIGN.md section 3)."""
     limit = _months_after(start, SHORT_PLAN_MONTHS)
-    return limit is None or end < limit
+    return limit is None or end <= limit
 
 
 def is_long(start: date, end: date) -> bool:

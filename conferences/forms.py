@@ -14,6 +14,12 @@ from django.utils import timezone
 
 from cases.codes import CATEGORY_CHOICES, FACTOR_CHOICES
 from conferences.models import HistorySource
+from limits.dates import check_date_bounds
+from limits.text import long_text
+
+# One save proposes at most this many services, each named in at most this many characters.
+MAX_PROPOSED_SERVICES = 30
+SERVICE_NAME_LENGTH = 200
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -55,7 +61,7 @@ class UKDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
         if self.not_in_future and value > timezone.localdate():
             raise forms.ValidationError(f"{name} must be today or in the past", code="future")
-        return value
+        return check_date_bounds(value, name)
 
 
 class StateGuardedForm(forms.Form):
@@ -91,11 +97,7 @@ def factor_groups(bound_field):
 
 
 class ProposalForm(StateGuardedForm):
-    reason = forms.CharField(
-        label="Why are you asking for a child protection conference?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+    reason = long_text("Why are you asking for a child protection conference?", rows=6)
     strategy_discussion_date = UKDateField(label="The date of the strategy discussion", not_in_future=True)
     categories = forms.MultipleChoiceField(
         label="Proposed categories of abuse",
@@ -106,9 +108,7 @@ class ProposalForm(StateGuardedForm):
     factors = forms.MultipleChoiceField(
         label="Assessment factors", choices=FACTOR_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    services = forms.CharField(
-        label="Services proposed for the plan", required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    services = long_text("Services proposed for the plan", max_length=MAX_PROPOSED_SERVICES * (SERVICE_NAME_LENGTH + 1))
 
     def initial_from(self, request_obj):
         return {
@@ -121,10 +121,13 @@ class ProposalForm(StateGuardedForm):
 
     def clean_services(self):
         names = [line.strip() for line in self.cleaned_data["services"].splitlines()]
-        too_long = [name for name in names if len(name) > 200]
+        too_long = [name for name in names if len(name) > SERVICE_NAME_LENGTH]
         if too_long:
-            raise forms.ValidationError("Each service must be 200 characters or fewer")
-        return list(dict.fromkeys(name for name in names if name))
+            raise forms.ValidationError(f"Each service must be {SERVICE_NAME_LENGTH} characters or fewer")
+        services = list(dict.fromkeys(name for name in names if name))
+        if len(services) > MAX_PROPOSED_SERVICES:
+            raise forms.ValidationError(f"Propose at most {MAX_PROPOSED_SERVICES} services, one on each line")
+        return services
 
     def factor_groups(self):
         return factor_groups(self["factors"])
@@ -134,23 +137,13 @@ class RepeatAnalysisForm(StateGuardedForm):
     """R3 and the four-point analysis (R4 to R7)."""
 
     partners_informed_on = UKDateField(label="The date partners were told", not_in_future=True)
-    partners_informed_context = forms.CharField(
-        label="What partners were told about the previous plan: its timeframe and context",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    partners_informed_context = long_text(
+        "What partners were told about the previous plan: its timeframe and context", rows=4
     )
-    time_since = forms.CharField(
-        label="1. Time since the previous plan ended", required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    plan_length = forms.CharField(
-        label="2. Length of the previous plan", required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    risks = forms.CharField(label="3. Same or new risks", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    services = forms.CharField(
-        label="4. Services: what was done, and what will be different",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    time_since = long_text("1. Time since the previous plan ended")
+    plan_length = long_text("2. Length of the previous plan")
+    risks = long_text("3. Same or new risks")
+    services = long_text("4. Services: what was done, and what will be different")
 
     def initial_from(self, request_obj):
         return {
@@ -183,23 +176,12 @@ class RepeatedServicesForm(StateGuardedForm):
         ]
         for service in self.services:
             prefix = f"service_{service.pk}"
-            self.fields[f"{prefix}_rationale"] = forms.CharField(
-                label="Why repeat it?",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                initial=service.repeat_rationale,
+            self.fields[f"{prefix}_rationale"] = long_text("Why repeat it?", rows=4, initial=service.repeat_rationale)
+            self.fields[f"{prefix}_impact"] = long_text(
+                "What impact do you expect it to have on sustaining change?", rows=4, initial=service.expected_impact
             )
-            self.fields[f"{prefix}_impact"] = forms.CharField(
-                label="What impact do you expect it to have on sustaining change?",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                initial=service.expected_impact,
-            )
-            self.fields[f"{prefix}_gap"] = forms.CharField(
-                label="Gap in provision (optional)",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=service.provision_gap,
+            self.fields[f"{prefix}_gap"] = long_text(
+                "Gap in provision (optional)", rows=3, initial=service.provision_gap
             )
             self.fields[f"{prefix}_gap_owner"] = forms.ChoiceField(
                 label="Who will resolve the gap (optional)",
@@ -258,11 +240,8 @@ class SiblingsForm(StateGuardedForm):
                 widget=forms.RadioSelect,
                 initial=None if decision is None else ("yes" if decision.include_in_conference else "no"),
             )
-            self.fields[f"sibling_{sibling.pk}_reason"] = forms.CharField(
-                label="Why?",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=decision.reason if decision else "",
+            self.fields[f"sibling_{sibling.pk}_reason"] = long_text(
+                "Why?", rows=3, initial=decision.reason if decision else ""
             )
 
     def groups(self):
@@ -296,9 +275,7 @@ class ChairConversationForm(StateGuardedForm):
     """R13: the worker's conversation with the CP chair before the conference."""
 
     held_on = UKDateField(label="The date of the conversation", not_in_future=True)
-    conversation = forms.CharField(
-        label="What you and the CP chair discussed", required=False, widget=forms.Textarea(attrs={"rows": 8})
-    )
+    conversation = long_text("What you and the CP chair discussed", rows=8)
 
     def initial_from(self, request_obj):
         return {"held_on": request_obj.cp_chair_conversation_on, "conversation": request_obj.cp_chair_conversation}
@@ -318,6 +295,4 @@ class PriorPlanCheckForm(StateGuardedForm):
 
 
 class WithdrawForm(StateGuardedForm):
-    reason = forms.CharField(
-        label="Why are you withdrawing the request?", required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    reason = long_text("Why are you withdrawing the request?")

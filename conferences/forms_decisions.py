@@ -15,6 +15,7 @@ from django import forms
 
 from conferences.forms import UKDateField
 from conferences.models import AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+from limits.text import long_text
 
 TEXTAREA_ROWS = 5
 # What the person saw, sent back with every decision: the stage and the version of the request.
@@ -22,7 +23,7 @@ GUARDS = ("expected_state", "expected_version")
 
 
 def _text(label, help_text=""):
-    return forms.CharField(label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    return long_text(label, help_text=help_text, rows=TEXTAREA_ROWS)
 
 
 class DecisionForm(forms.Form):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from audit.annex_a import may_export
 from audit.quality_access import may_read_deep_dives, may_see_indicators
 from cases.history_import import may_import_history
-from cases.permissions import role_of
 from conferences.views.dashboards import CHALLENGE_ROLES, QUEUES
+from people.roles import role_of
 
 
 @dataclass(frozen=True)

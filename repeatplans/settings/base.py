@@ -27,10 +27,13 @@ INSTALLED_APPS = [
     "pghistory",
     "crispy_forms",
     "crispy_forms_gds",
+    "people",
     "cases",
     "conferences",
     "audit",
     "notifications",
+    "limits",
+    "operations",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -154,6 +157,16 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
+# Uploads: refused past this size while they arrive (limits/uploads.py), before anything is stored.
+UPLOAD_MAX_BYTES = environment.UPLOAD_MAX_MB * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "limits.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# An uploaded census return is deleted when its import ends, or this many days later.
+CENSUS_FILE_KEEP_DAYS = environment.CENSUS_FILE_KEEP_DAYS
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -200,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+    "delete-old-census-files": {
+        "task": "cases.tasks.delete_old_census_files",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 # Results are kept only for tasks that a page or command reads (they set ignore_result=False).

@@ -39,6 +39,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 GATEKEEPING_TIMESCALES = env.dict("GATEKEEPING_TIMESCALES", default={})
 ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=2)
 
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=50)
+CENSUS_FILE_KEEP_DAYS = env.int("CENSUS_FILE_KEEP_DAYS", default=0)
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 
 # API calls allowed per token (DRF rate: N/second, N/minute, N/hour or N/day).

@@ -196,9 +196,10 @@ def test_repeat_within_12_months_is_the_assessments_within_months_for_every_plan
 
 
 def _short_plan_child(council):
-    """A child whose previous plan lasted under 3 months: a challenge and resolution trigger (R11)."""
+    """A child whose previous plan lasted exactly 3 months, short by DESIGN.md section 3: a challenge and
+    resolution trigger (R11)."""
     child = ChildFactory(team=council.north_team)
-    CPPlanFactory(child=child, start_date=d("2024-10-01"), end_date=d("2024-12-01"))
+    CPPlanFactory(child=child, start_date=d("2024-10-01"), end_date=d("2025-01-01"))
     return child
 
 
@@ -236,7 +237,7 @@ def decided(council):
         request.pk,
         chair,
         triggers=["stepped_down_early"],
-        challenge="Why was the plan ended at 2 months?",
+        challenge="Why was the plan ended at 3 months?",
         response_due=timezone.localdate() + dt.timedelta(days=10),
     )
     made["challenged"] = transitions.accept(request.pk, chair)
@@ -295,7 +296,7 @@ def test_practice_direction_compliance_counted_over_the_requests_each_step_appli
     assert compliance["cp_chair_conversation"] == {"count": 5, "of": 6, "percent": 83.3}
     assert compliance["cp_manager_consultation"] == {"count": 5, "of": 6, "percent": 83.3}
     assert compliance["head_of_service_signoff"] == {"count": 1, "of": 1, "percent": 100.0}
-    # Two had a trigger (a plan under 3 months); one challenge was issued, the other recorded why not.
+    # Two had a trigger (a plan of 3 months); one challenge was issued, the other recorded why not.
     assert compliance["challenge_issued_where_triggers"] == {"count": 1, "of": 2, "percent": 50.0}
     assert compliance["sibling_consideration"] == {"count": 1, "of": 1, "percent": 100.0}
 

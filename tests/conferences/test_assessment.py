@@ -224,15 +224,16 @@ class TestWithin12Months:
 
 
 class TestPlanLength:
-    def test_exactly_3_months_is_not_short(self):
-        assert is_short(date(2024, 1, 10), date(2024, 4, 10)) is False
+    def test_exactly_3_months_is_short(self):
+        """The guidance's example: a plan "for 3 months", ended at the first review conference."""
+        assert is_short(date(2024, 1, 10), date(2024, 4, 10)) is True
 
-    def test_one_day_under_3_months_is_short(self):
-        assert is_short(date(2024, 1, 10), date(2024, 4, 9)) is True
+    def test_one_day_over_3_months_is_not_short(self):
+        assert is_short(date(2024, 1, 10), date(2024, 4, 11)) is False
 
     def test_3_months_from_31_january_ends_30_april(self):
-        assert is_short(date(2023, 1, 31), date(2023, 4, 29)) is True
-        assert is_short(date(2023, 1, 31), date(2023, 4, 30)) is False
+        assert is_short(date(2023, 1, 31), date(2023, 4, 30)) is True
+        assert is_short(date(2023, 1, 31), date(2023, 5, 1)) is False
 
     def test_exactly_18_months_is_long(self):
         assert is_long(date(2022, 1, 10), date(2023, 7, 10)) is True
@@ -248,6 +249,18 @@ class TestPlanLength:
         result = assess([plan("2024-01-10", "2024-04-09")], proposal(), on("2025-06-01"))
 
         assert (result.short_last_plan, result.long_last_plan) == (True, False)
+
+    def test_a_plan_of_exactly_3_months_is_a_challenge_trigger(self):
+        result = assess([plan("2024-01-10", "2024-04-10")], proposal(), on("2025-06-01"))
+
+        assert result.short_last_plan is True
+        assert result.challenge_triggers == ("stepped_down_early",)
+        assert "challenge_and_resolution" in result.required_steps
+
+    def test_a_plan_a_day_over_3_months_is_no_trigger(self):
+        result = assess([plan("2024-01-10", "2024-04-11")], proposal(), on("2025-06-01"))
+
+        assert (result.short_last_plan, result.challenge_triggers) == (False, ())
 
     def test_long_last_plan_is_reported(self):
         result = assess([plan("2022-01-10", "2023-07-10")], proposal(), on("2025-06-01"))
@@ -372,8 +385,13 @@ class TestChallengeTriggers:
 
         assert result.challenge_triggers == ("stepped_down_early",)
 
-    def test_a_plan_of_exactly_3_months_was_not_stepped_down_early(self):
+    def test_a_plan_of_exactly_3_months_was_stepped_down_early(self):
         result = assess([plan("2022-01-10", "2022-04-10")], proposal(), on("2023-01-01"))
+
+        assert result.challenge_triggers == ("stepped_down_early",)
+
+    def test_a_plan_a_day_over_3_months_was_not_stepped_down_early(self):
+        result = assess([plan("2022-01-10", "2022-04-11")], proposal(), on("2023-01-01"))
 
         assert result.challenge_triggers == ()
 

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import Staff
 from conferences import records, transitions
 from conferences.errors import ActionRefused, NotPermitted, RequestChanged
 from conferences.models import OPEN_STATES, ConferenceRequest, State
+from people.models import Staff
 from tests.conferences import journeys
 from tests.factories import (
     ChildFactory,

@@ -6,13 +6,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import annex_a
+from limits.dates import parse_bounded_date
 
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        return parse_bounded_date(value, "The date")
     except ValueError as error:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {value!r}") from error
+        raise CommandError(str(error)) from None
 
 
 class Command(BaseCommand):

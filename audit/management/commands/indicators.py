@@ -10,14 +10,15 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import indicator_export, indicators
-from cases.models import ServiceArea
+from limits.dates import parse_bounded_date
+from people.models import ServiceArea
 
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"'{value}' is not a date: use YYYY-MM-DD, for example 2025-04-01.") from None
+        return parse_bounded_date(value, "The date")
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 class Command(BaseCommand):

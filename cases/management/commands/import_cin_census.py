@@ -6,7 +6,6 @@ A file that is not a readable census return imports nothing: one line on standar
 why, and the command exits with status 1.
 """
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +13,7 @@ from tqdm import tqdm
 
 from cases.census import CensusFileError
 from cases.history_import import REPORT_HEADER, ImportSummary, import_census, report_rows
+from limits.spreadsheets import csv_writer
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         self._print(summary)
         if report is not None:
             with report.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
+                writer = csv_writer(out)
                 writer.writerow(REPORT_HEADER)
                 writer.writerows(report_rows(r.as_dict() for r in summary.rejections))
             self.stdout.write(f"Rejection report written to {report}")

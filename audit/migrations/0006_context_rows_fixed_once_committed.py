@@ -108,7 +108,7 @@ def restore_pghistory_attach_context(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0004_unskippable_append_only"),
+        ("audit", "0005_unskippable_append_only"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 
