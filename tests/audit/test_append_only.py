@@ -20,6 +20,7 @@ from audit.history import trail_tables
 from audit.models import AuditEvent, RecordAccess
 from audit.services import record_access, record_event
 from conferences.models import Challenge, SiblingDecision
+from reviews.models import ReviewConference, ReviewDecision, StepDownAction
 from tests.factories import (
     ChildFactory,
     ConferenceRequestFactory,
@@ -57,6 +58,8 @@ def test_every_tracked_model_has_an_append_only_history():
         "conferences_conferencerequestevent",
         "conferences_proposedserviceevent",
         "conferences_siblingdecisionevent",
+        "reviews_reviewconferenceevent",
+        "reviews_stepdownactionevent",
     ]
 
 
@@ -67,7 +70,14 @@ def a_row_everywhere(db):
     with pghistory.context(user=user.pk):
         family = FamilyFactory()
         child = ChildFactory(family=family)
-        PlanServiceFactory(plan=CPPlanFactory(child=child))
+        plan = CPPlanFactory(child=child)
+        PlanServiceFactory(plan=plan)
+        review = ReviewConference.objects.create(
+            plan=plan, held_on=plan.start_date, chair=user, decision=ReviewDecision.CONTINUE
+        )
+        StepDownAction.objects.create(
+            review=review, action="Nursery place", owner="Health visitor", due_by=plan.start_date
+        )
         request = ConferenceRequestFactory(child=child, created_by=user)
         ProposedServiceFactory(request=request)
         SiblingDecision.objects.create(
