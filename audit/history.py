@@ -67,6 +67,16 @@ def append_only_triggers():
     ]
 
 
+def never_deleted():
+    """Rows a decision may rest on (a child's CP plans) are corrected, never deleted; no session setting skips this."""
+    return UnskippableTrigger(
+        name="never_deleted",
+        operation=pgtrigger.Delete,
+        when=pgtrigger.Before,
+        func="RAISE EXCEPTION 'never deleted: % rows are corrected, with a reason, not deleted', TG_TABLE_NAME;",
+    )
+
+
 def tracked(model):
     """Class decorator: keep the full history of this model's rows."""
     return pghistory.track(
