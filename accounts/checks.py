@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from repeatplans.roles import Role
+from people.roles import Role
 
 
 @register()

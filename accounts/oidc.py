@@ -26,8 +26,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from cases.models import Staff
-from repeatplans.roles import Role
+from people.models import Staff
+from people.roles import Role
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import time
 
 from django.conf import settings
 
-from repeatplans.roles import Role
+from people.roles import Role
 
 SECOND_FACTOR_ROLES = frozenset(
     {

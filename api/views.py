@@ -25,8 +25,8 @@ from audit.models import AuditEvent, RecordAccess
 from audit.quality_access import limited_to_own_area, may_see_indicators, own_service_area
 from audit.services import record_access
 from cases.forms import ChildSearchForm
-from cases.models import Child, CPPlan, ServiceArea
-from cases.permissions import children_visible_to, role_of
+from cases.models import Child, CPPlan
+from cases.permissions import children_visible_to
 from cases.plans import plan_correct, plan_create
 from conferences import transitions
 from conferences.assessment import AssessmentError, Proposal, assess
@@ -36,7 +36,8 @@ from conferences.models import ConferenceRequest
 from conferences.permissions import can_view_request, requests_visible_to
 from conferences.requirements import missing_for, outstanding_steps
 from conferences.selectors import plan_records, request_version, try_assessment
-from repeatplans.roles import Role
+from people.models import ServiceArea
+from people.roles import Role, role_of
 
 
 class Pages(PageNumberPagination):

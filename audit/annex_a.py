@@ -28,9 +28,8 @@ from openpyxl.cell import WriteOnlyCell
 
 from cases.codes import ANNEX_A_CATEGORY
 from cases.models import Child, CPPlan
-from cases.permissions import role_of
 from limits.spreadsheets import append_safe, csv_writer
-from repeatplans.roles import Role
+from people.roles import Role, role_of
 
 WINDOW_MONTHS = 6
 

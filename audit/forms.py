@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from audit.deep_dive import QUESTIONS
 from audit.models import Grade, Judgement
-from cases.models import ServiceArea, Team
 from conferences.forms import UKDateField
 from limits.text import long_text
+from people.models import ServiceArea, Team
 
 DATE_FIELDS = ("date_from", "date_to")
 

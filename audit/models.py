@@ -97,9 +97,9 @@ class DeepDiveAudit(models.Model):
     period_from = models.DateField()
     period_to = models.DateField()
     service_area = models.ForeignKey(
-        "cases.ServiceArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.ServiceArea", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    team = models.ForeignKey("cases.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     sample_size = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: every case in the period.")
     seed = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,8 +6,7 @@ filtered by the viewer's own access to children and requests (cases.permissions,
 conferences.permissions). Deep dives are the auditors' work; the CP Manager reads them.
 """
 
-from cases.permissions import role_of
-from repeatplans.roles import AREA_ROLES, Role
+from people.roles import AREA_ROLES, Role, role_of
 
 INDICATOR_ROLES = {Role.AUDITOR, Role.CP_MANAGER, Role.HEAD_OF_SERVICE, *AREA_ROLES}
 DEEP_DIVE_READERS = {Role.AUDITOR, Role.CP_MANAGER}

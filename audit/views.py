@@ -29,10 +29,11 @@ from audit.quality_access import (
 )
 from audit.services import record_access
 from audit.tasks import request_indicator_report
-from cases.models import CPPlan, ServiceArea
+from cases.models import CPPlan
 from cases.permissions import children_visible_to
 from conferences.models import AlternativeRoute, ConferenceRequest, State
 from conferences.permissions import requests_visible_to
+from people.models import ServiceArea
 
 PAGE_SIZE = 25
 # A period longer than this is prepared in the background (ReportRun) rather than while the person waits.

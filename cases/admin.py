@@ -1,4 +1,4 @@
-"""The council's reference data in Django's admin: service areas, teams, staff, families, children, CP plans.
+"""The council's reference data in Django's admin: families, children, CP plans (people are in people/admin.py).
 
 Casework happens in the app's own pages; the admin is for the people who set the council up. Saving
 here runs the same model validation (the census rules name their DfE number) and the same signals
@@ -9,30 +9,7 @@ record here is logged like anywhere else.
 from django.contrib import admin
 
 from audit.services import record_access
-from cases.models import Child, CPPlan, Family, PlanService, ServiceArea, Staff, Team
-
-
-@admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "service_area"]
-    list_filter = ["service_area"]
-    list_select_related = ["service_area"]
-    search_fields = ["name", "service_area__name"]
-
-
-@admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "team", "service_area", "job_title"]
-    list_filter = ["role", "service_area", "team"]
-    list_select_related = ["user", "team", "service_area"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "job_title"]
-    autocomplete_fields = ["team", "service_area"]
-    raw_id_fields = ["user"]
+from cases.models import Child, CPPlan, Family, PlanService
 
 
 @admin.register(Family)

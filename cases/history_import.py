@@ -32,8 +32,7 @@ from cases import census_rules
 from cases.census import CensusChild, CensusPlan, check_census_file, read_children
 from cases.census_rules import SCHEMA, RuleViolation
 from cases.models import Child, CPPlan
-from cases.permissions import role_of
-from repeatplans.roles import Role
+from people.roles import Role, role_of
 
 BATCH_SIZE = 200
 

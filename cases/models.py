@@ -1,4 +1,4 @@
-"""Who works where, the children and their child protection (CP) plan history.
+"""The children and their child protection (CP) plan history.
 
 The census rules for CP plans (cases/census_rules.py) hold here twice over: in `clean()`, so a
 form shows a message naming the rule, and as database constraints, so nothing else can write a
@@ -16,47 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from audit.history import tracked
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
-from repeatplans.roles import Role
-
-
-class ServiceArea(models.Model):
-    """One of the council's service areas that use the practice direction."""
-
-    name = models.CharField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Team(models.Model):
-    name = models.CharField(max_length=100)
-    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="teams")
-
-    class Meta:
-        ordering = ["service_area__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["service_area", "name"], name="team_name_unique_in_area")]
-
-    def __str__(self):
-        return self.name
-
-
-class Staff(models.Model):
-    """A person's role and place in the council. Their group follows their role."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
-    role = models.CharField(max_length=30, choices=Role.choices)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    service_area = models.ForeignKey(ServiceArea, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    job_title = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        verbose_name_plural = "staff"
-
-    def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+from people.models import Team
 
 
 class Family(models.Model):
@@ -156,6 +116,7 @@ RULE_8940_NO_OVERLAP = pgtrigger.Trigger(
 
 class HowPlanEnded(models.TextChoices):
     STEPPED_DOWN_CIN = "stepped_down_cin", "Stepped down to Child in Need plan"
+    STEPPED_DOWN_EARLY_HELP = "stepped_down_early_help", "Stepped down to early help"
     CLOSED = "closed", "Case closed"
     CARE_PROCEEDINGS = "care_proceedings", "Care proceedings / looked after"
     MOVED_AWAY = "moved_away", "Moved to another council"

@@ -9,7 +9,8 @@ change of allocation is a change of grants, and lists filter in the database.
 from django.contrib.auth.models import Group, Permission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from repeatplans.roles import AREA_ROLES, COUNCIL_ROLES, PLAN_HISTORY_ROLES, TEAM_ROLES, Role
+from people.groups import area_group, team_group
+from people.roles import PLAN_HISTORY_ROLES, Role, role_of
 
 CHILD_PERMS = ("cases.view_child", "cases.change_child")
 
@@ -47,39 +48,12 @@ COUNCIL_ROLE_PERMS = {
 }
 
 
-def role_of(user) -> str | None:
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return staff.role if staff else None
-
-
-def team_group(team) -> Group:
-    return Group.objects.get_or_create(name=f"team:{team.pk}")[0]
-
-
-def area_group(service_area) -> Group:
-    return Group.objects.get_or_create(name=f"area:{service_area.pk}")[0]
-
-
 def ensure_role_groups():
     """Create a group per role, with the council-wide roles' model permissions. Idempotent."""
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
         codenames = COUNCIL_ROLE_PERMS.get(role, [])
         group.permissions.set(Permission.objects.filter(codename__in=codenames))
-
-
-def place_staff(staff):
-    """Put a person in the groups their role and place give them."""
-    user = staff.user
-    kept = [g for g in user.groups.all() if not (g.name.startswith(("team:", "area:")) or g.name in Role.values)]
-    groups = [*kept, Group.objects.get_or_create(name=staff.role)[0]]
-    if staff.role in TEAM_ROLES and staff.team_id:
-        groups.append(team_group(staff.team))
-    if staff.role in AREA_ROLES:
-        area = staff.service_area or (staff.team.service_area if staff.team_id else None)
-        if area is not None:
-            groups.append(area_group(area))
-    user.groups.set(groups)
 
 
 def access_groups(child) -> list[Group]:
@@ -120,10 +94,6 @@ def children_visible_to(user, queryset=None):
 
     queryset = Child.objects.all() if queryset is None else queryset
     return get_objects_for_user(user, "cases.view_child", queryset, accept_global_perms=True)
-
-
-def is_council_wide(user) -> bool:
-    return role_of(user) in COUNCIL_ROLES
 
 
 def may_keep_plan_history(user) -> bool:

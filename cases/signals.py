@@ -1,15 +1,10 @@
-"""Keep object permissions in step with allocation and roles, however a row was saved."""
+"""Keep object permissions in step with allocation, however a row was saved."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from cases.models import Child, Staff
-from cases.permissions import place_staff, sync_child_access
-
-
-@receiver(post_save, sender=Staff, dispatch_uid="place_staff")
-def staff_saved(sender, instance, **kwargs):
-    place_staff(instance)
+from cases.models import Child
+from cases.permissions import sync_child_access
 
 
 @receiver(post_save, sender=Child, dispatch_uid="sync_child_access")

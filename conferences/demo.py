@@ -11,11 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService, ServiceArea, Staff, Team
+from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService
 from cases.permissions import ensure_role_groups
 from conferences import records, transitions
 from conferences.models import ConferenceRequest
-from repeatplans.roles import Role
+from people.models import ServiceArea, Staff, Team
+from people.roles import Role
 
 DEMO_PASSWORD = "gatekeeping-demo"
 

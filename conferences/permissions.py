@@ -6,9 +6,9 @@ or service area, or a council-wide role), and, for an approval, they did not sub
 
 from guardian.shortcuts import get_objects_for_user
 
-from cases.permissions import access_groups, role_of, sync_object_access
+from cases.permissions import access_groups, sync_object_access
 from conferences.models import State
-from repeatplans.roles import AREA_ROLES, TEAM_ROLES, Role
+from people.roles import AREA_ROLES, TEAM_ROLES, Role, role_of
 
 REQUEST_PERMS = ("conferences.view_conferencerequest", "conferences.change_conferencerequest")
 

@@ -29,7 +29,7 @@ from conferences.models import ChallengeState, State
 from conferences.selectors import try_assessment
 from conferences.transitions import ACTIONS
 from notifications.models import DIGEST_KINDS, Kind, Notification
-from repeatplans.roles import AREA_ROLES, Role
+from people.roles import AREA_ROLES, Role
 
 User = get_user_model()
 

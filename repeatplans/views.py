@@ -9,11 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from cases.permissions import role_of
 from conferences.models import OPEN_STATES, ConferenceRequest
 from conferences.permissions import requests_visible_to
+from people.roles import TEAM_ROLES, Role, role_of
 from repeatplans.navigation import work_items
-from repeatplans.roles import TEAM_ROLES, Role
 
 PAGE_SIZE = 20
 

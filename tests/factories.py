@@ -5,8 +5,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from cases.models import Child, CPPlan, Family, PlanService, ServiceArea, Staff, Team
+from cases.models import Child, CPPlan, Family, PlanService
 from conferences.models import ConferenceRequest, ProposedService
+from people.models import ServiceArea, Staff, Team
 
 DEMO_PASSWORD = "test-password-123"
 

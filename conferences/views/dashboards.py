@@ -21,7 +21,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases.models import Child
-from cases.permissions import role_of
 from conferences.assessment import Assessment
 from conferences.forms_decisions import DashboardFilterForm
 from conferences.models import Challenge, ChallengeState, ConferenceRequest, State
@@ -29,7 +28,7 @@ from conferences.permissions import requests_visible_to
 from conferences.selectors import try_assessment
 from conferences.timescales import Deadline, challenge_deadline, current_deadline
 from conferences.views.decisions import FLAGS, FlagTag, flag_tags, request_page_url
-from repeatplans.roles import Role
+from people.roles import Role, role_of
 
 PAGE_SIZE = 25
 DEFAULT_SORT = "due"

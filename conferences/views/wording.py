@@ -6,7 +6,7 @@ take that transition), so this module names people but never decides who may act
 
 from conferences import assessment as steps
 from conferences.permissions import RECORD_RULES, TRANSITION_ROLES
-from repeatplans.roles import AREA_ROLES, TEAM_ROLES, Role
+from people.roles import AREA_ROLES, TEAM_ROLES, Role
 
 STEP_TITLES = {  # in the order the work is done
     steps.PRIOR_PLAN_CHECK: "Prior-plan check (R1)",

@@ -6,7 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.policy import SECOND_FACTOR_ROLES
-from repeatplans.roles import Role
+from people.roles import Role
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from audit.models import AuditEvent, RecordAccess
-from cases.models import CPPlan, Staff
-from cases.permissions import place_staff
+from cases.models import CPPlan
+from people.groups import place_staff
+from people.models import Staff
 from tests.factories import ChildFactory, CPPlanFactory, PlanServiceFactory, StaffFactory
 
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent, RecordAccess
 from audit.services import record_event
-from cases.models import Child, CPPlan, Family, ServiceArea, Staff, Team
+from cases.models import Child, CPPlan, Family
 from conferences.models import ConferenceRequest
+from people.models import ServiceArea, Staff, Team
 from tests.factories import (
     ChildFactory,
     ConferenceRequestFactory,
@@ -111,5 +112,7 @@ def test_opening_a_child_in_the_admin_is_logged(superuser_client, records_of_eac
 
 
 def test_the_reference_data_requests_and_trail_are_registered():
-    ours = {model for model in admin.site._registry if model._meta.app_label in {"cases", "conferences", "audit"}}
+    ours = {
+        model for model in admin.site._registry if model._meta.app_label in {"people", "cases", "conferences", "audit"}
+    }
     assert set(REFERENCE_DATA + READ_ONLY) <= ours

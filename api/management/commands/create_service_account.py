@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from api.models import ServiceAccount
-from cases.models import ServiceArea, Staff, Team
-from cases.permissions import ensure_role_groups, place_staff
-from repeatplans.roles import Role
+from cases.permissions import ensure_role_groups
+from people.groups import place_staff
+from people.models import ServiceArea, Staff, Team
+from people.roles import Role
 
 
 class Command(BaseCommand):

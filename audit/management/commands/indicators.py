@@ -10,8 +10,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import indicator_export, indicators
-from cases.models import ServiceArea
 from limits.dates import parse_bounded_date
+from people.models import ServiceArea
 
 
 def _date(value: str) -> date:

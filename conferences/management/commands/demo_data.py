@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from cases.models import ServiceArea
 from conferences import demo
+from people.models import ServiceArea
 
 
 class Command(BaseCommand):

@@ -26,8 +26,10 @@ TEAM_ROLES = {Role.SOCIAL_WORKER, Role.PRACTICE_LEAD, Role.TEAM_MANAGER}
 AREA_ROLES = {Role.AREA_MANAGER, Role.SERVICE_MANAGER}
 # Council-wide roles: they see every child and request.
 COUNCIL_ROLES = {Role.CP_CHAIR, Role.CP_MANAGER, Role.HEAD_OF_SERVICE, Role.AUDITOR}
-# Who may start and write a request (R1-R7 are the case holder's work).
-CASE_HOLDER_ROLES = TEAM_ROLES
-READ_ONLY_ROLES = {Role.AUDITOR}
 # Who keeps the CP plan history (census imports and corrections, each with a reason): every child, no requests.
 PLAN_HISTORY_ROLES = {Role.DATA_MANAGER}
+
+
+def role_of(user) -> str | None:
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    return staff.role if staff else None
