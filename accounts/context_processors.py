@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.policy import needs_second_factor, second_factor_done
+from accounts.policy import ACTIVITY_PRECISION, needs_second_factor, second_factor_done
 
 
 def session_timeout(request):
@@ -9,7 +9,7 @@ def session_timeout(request):
     user = getattr(request, "user", None)
     return {
         "session_timeout": {
-            "idle": settings.SESSION_IDLE_TIMEOUT,
+            "idle": settings.SESSION_IDLE_TIMEOUT - ACTIVITY_PRECISION,
             "warning": settings.SESSION_TIMEOUT_WARNING,
             "warning_minutes": settings.SESSION_TIMEOUT_WARNING // 60,
         },
