@@ -2,12 +2,19 @@
 
 from django.urls import path
 
-from audit import views
+from audit import views, views_repeat_outcomes
 
 urlpatterns = [
     path("indicators/", views.indicator_page, name="indicators"),
     path("indicators/cases/<slug:key>/", views.indicator_cases, name="indicator_cases"),
     path("indicators/download.<str:file_format>", views.indicator_download, name="indicator_download"),
+    path("repeat-outcomes/", views_repeat_outcomes.outcomes_page, name="repeat_outcomes"),
+    path("repeat-outcomes/children/", views_repeat_outcomes.outcome_children, name="repeat_outcome_children"),
+    path(
+        "repeat-outcomes/download.<str:file_format>",
+        views_repeat_outcomes.outcomes_download,
+        name="repeat_outcomes_download",
+    ),
     path("reports/", views.report_start, name="report_start"),
     path("reports/<int:pk>/", views.report_run, name="report_run"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),

@@ -116,6 +116,7 @@ RULE_8940_NO_OVERLAP = pgtrigger.Trigger(
 
 class HowPlanEnded(models.TextChoices):
     STEPPED_DOWN_CIN = "stepped_down_cin", "Stepped down to Child in Need plan"
+    STEPPED_DOWN_EARLY_HELP = "stepped_down_early_help", "Stepped down to early help"
     CLOSED = "closed", "Case closed"
     CARE_PROCEEDINGS = "care_proceedings", "Care proceedings / looked after"
     MOVED_AWAY = "moved_away", "Moved to another council"

@@ -20,8 +20,10 @@ from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
 from conferences.assessment import is_long, is_short, within_months
+from conferences.family import family_history, record_family_access
 from conferences.models import ConferenceRequest
 from conferences.permissions import may_start_request, requests_visible_to
+from reviews.selectors import reviews_context
 
 PAGE_SIZE = 25
 
@@ -145,6 +147,9 @@ def child_detail(request, pk):
     )
     open_request = next((r for r in requests if r.state in ConferenceRequest.open_states()), None)
     today = timezone.localdate()
+    family = family_history(child, today)
+    record_family_access(request.user, family, request.path)
+    current_plan = next((plan for plan in child.plans.all() if plan.end_date is None), None)
     context = {
         "child": child,
         "siblings": [(sibling, sibling.pk in visible_siblings) for sibling in siblings],
@@ -154,5 +159,7 @@ def child_detail(request, pk):
         "open_request": open_request,
         "may_start": open_request is None and may_start_request(request.user, child),
         "timeline_width": TIMELINE_WIDTH,
+        "family": family,
+        **reviews_context(request.user, child, current_plan),
     }
     return render(request, "cases/child_detail.html", context)

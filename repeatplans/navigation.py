@@ -13,6 +13,7 @@ from audit.quality_access import may_read_deep_dives, may_see_indicators
 from cases.history_import import may_import_history
 from conferences.views.dashboards import CHALLENGE_ROLES, QUEUES
 from people.roles import role_of
+from reviews.permissions import CHAIR_ROLES as REVIEW_CHAIR_ROLES
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def work_items(user) -> list[NavItem]:
         )
     if role in CHALLENGE_ROLES:
         items.append(NavItem("Challenges", reverse("decisions:challenges"), "Open challenges and resolutions."))
+    if role in REVIEW_CHAIR_ROLES:
+        items.append(NavItem("Plan endings", reverse("reviews:endings"), "Plan endings waiting to be agreed."))
     if may_see_indicators(user):
         items.append(NavItem("Indicators", reverse("audit:indicators"), "Performance indicators and trends."))
     if may_read_deep_dives(user):

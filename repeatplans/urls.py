@@ -18,6 +18,7 @@ urlpatterns = [
     path("history-import/", include(("cases.urls_import", "history_import"))),
     path("requests/", include(("conferences.urls", "conferences"))),
     path("decisions/", include(("conferences.urls_decisions", "decisions"))),
+    path("reviews/", include(("reviews.urls", "reviews"))),
     path("quality/", include(("audit.urls", "audit"))),
     path("notifications/", include(("notifications.urls", "notifications"))),
     path("annex-a/", include(("audit.urls_annex_a", "annex_a"))),

@@ -21,6 +21,7 @@ from cases.permissions import children_visible_to
 from conferences import assessment as steps
 from conferences import forms, records, transitions
 from conferences.errors import ActionRefused, NotPermitted, http_status
+from conferences.family import family_history, record_family_access
 from conferences.models import (
     AlternativeRoute,
     ConferenceRequest,
@@ -130,7 +131,8 @@ def repeated_services(request_obj, assessment) -> list[ProposedService]:
 
 
 def _siblings(request_obj):
-    return list(request_obj.child.siblings().order_by("first_name", "last_name"))
+    """The sibling section starts from the family's CP history: a sibling with a recent plan comes first."""
+    return [history.sibling for history in family_history(request_obj.child, assessment_date(request_obj))]
 
 
 def _service_groups(request_obj, form):
@@ -254,6 +256,12 @@ def section(http_request, pk, slug):
     }
     if slug == "services":
         context["service_groups"] = _service_groups(request_obj, form)
+    if slug == "siblings":
+        context.update(_family_context(http_request, request_obj))
+        histories = {history.sibling.pk: history for history in context["family"]}
+        context["sibling_rows"] = [
+            (sibling, include, reason, histories.get(sibling.pk)) for sibling, include, reason in form.groups()
+        ]
     return render(http_request, f"conferences/worker/section_{slug}.html", context, status=status)
 
 
@@ -325,7 +333,7 @@ def start(http_request, child_pk):
     return redirect("conferences:section", request_obj.pk, "proposal")
 
 
-def _action_page(http_request, pk, names, form_class, template, act, success):
+def _action_page(http_request, pk, names, form_class, template, act, success, extra=None):
     """A worker action page (prior-plan check, withdraw): offered only when the FSM offers it to this person."""
     request_obj = visible_request(http_request.user, pk)
     offered = set(transitions.available_actions(request_obj, http_request.user)) & set(names)
@@ -347,9 +355,18 @@ def _action_page(http_request, pk, names, form_class, template, act, success):
                 return redirect("conferences:request_detail", pk)
         else:
             status = 400
-    return render(
-        http_request, template, {"request_obj": request_obj, "child": request_obj.child, "form": form}, status=status
-    )
+    context = {"request_obj": request_obj, "child": request_obj.child, "form": form}
+    if extra:
+        context.update(extra(http_request, request_obj))
+    return render(http_request, template, context, status=status)
+
+
+def _family_context(http_request, request_obj):
+    """The family's CP history as at the assessment's date, each sibling shown logged against them."""
+    on_date = assessment_date(request_obj)
+    family = family_history(request_obj.child, on_date)
+    record_family_access(http_request.user, family, http_request.path)
+    return {"family": family, "family_on_date": on_date}
 
 
 @login_required
@@ -366,6 +383,7 @@ def prior_plan_check(http_request, pk):
             request_obj.pk, user, sources_checked=data["sources_checked"], expected_state=data["expected_state"]
         ),
         "The prior-plan check has been confirmed.",
+        extra=_family_context,
     )
 
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "people",
     "cases",
     "conferences",
+    "reviews",
     "audit",
     "notifications",
     "limits",

@@ -334,7 +334,7 @@ def test_a_service_not_used_before_needs_no_repeat_rationale(council):
     [
         {"outstanding_actions_at_closure": True},
         {"core_group_actions_not_implemented": True},
-        {"start_date": D(2025, 3, 1), "end_date": D(2025, 5, 31)},  # short: under three months
+        {"start_date": D(2025, 3, 1), "end_date": D(2025, 6, 1)},  # short: exactly three months
     ],
     ids=["outstanding_actions", "core_group", "short"],
 )
@@ -355,9 +355,10 @@ def test_a_challenge_trigger_needs_a_challenge_or_the_reason_not_to(council, pla
     assert transitions.accept(request.pk, council.cp_chair).state == State.READY_TO_CONVENE
 
 
-def test_a_plan_of_exactly_three_months_is_no_trigger(council):
+def test_a_plan_one_day_over_three_months_is_no_trigger(council):
+    """Short is 3 months or less (DESIGN.md section 3); one day more is not stepped down early."""
     child = ChildFactory(team=council.north_team)
-    CPPlanFactory(child=child, start_date=D(2025, 3, 1), end_date=D(2025, 6, 1))
+    CPPlanFactory(child=child, start_date=D(2025, 3, 1), end_date=D(2025, 6, 2))
     request = journeys.proceeded(council, child)
     journeys.screened(council, request)
     assert transitions.accept(request.pk, council.cp_chair).state == State.READY_TO_CONVENE
