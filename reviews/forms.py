@@ -8,6 +8,7 @@ from django import forms
 
 from cases.models import HowPlanEnded
 from conferences.forms import UKDateField
+from limits.text import long_text
 from reviews.models import STEP_DOWN_ENDINGS, ReviewDecision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -47,15 +48,13 @@ class RecordReviewForm(ReviewForm):
 
 
 class StepDownActionForm(ReviewForm):
-    action = forms.CharField(
-        label="What is still to be done?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    action = long_text("What is still to be done?", max_length=1000, rows=3)
     owner = forms.CharField(
         label="Who owns it under the step-down plan?",
         help_text="A person or a service, for example the family hub",
         required=False,
+        max_length=200,
+        error_messages={"max_length": "Who owns it must be 200 characters or fewer"},
     )
     due_by = UKDateField(label="By when?", widget=DateInputWidget, help_text="For example, 27 3 2026")
 
@@ -86,12 +85,7 @@ class StepDownPlanForm(ReviewForm):
 
 
 class ProposeEndingForm(ReviewForm):
-    reason = forms.CharField(
-        label="Why should the plan end?",
-        help_text="The CP Manager reads this beside the step-down signals",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
+    reason = long_text("Why should the plan end?", help_text="The CP Manager reads this beside the step-down signals")
 
 
 class AgreementForm(ReviewForm):
@@ -101,4 +95,4 @@ class AgreementForm(ReviewForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label="Your reason", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    reason = long_text("Your reason")
