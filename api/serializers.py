@@ -5,8 +5,10 @@ from rest_framework import serializers
 from audit.models import AuditEvent, RecordAccess
 from cases.codes import ASSESSMENT_FACTORS, CATEGORY_CHOICES
 from cases.models import Child, CPPlan, HowPlanEnded
+from conferences.forms import MAX_PROPOSED_SERVICES, SERVICE_NAME_LENGTH
 from conferences.models import AlternativeRoute, HeadOfServiceGround, HistorySource, State
 from conferences.transitions import ACTIONS
+from limits.dates import bounded_date_field
 
 # --- Children and their plans ------------------------------------------------------------------------------------
 
@@ -17,7 +19,7 @@ class AssessmentSerializer(serializers.Serializer):
     plan_number = serializers.IntegerField()
     is_repeat = serializers.BooleanField()
     previous_plans = serializers.IntegerField()
-    last_plan_end = serializers.DateField(allow_null=True)
+    last_plan_end = bounded_date_field(allow_null=True)
     days_since_last_plan_end = serializers.IntegerField(allow_null=True)
     within_12_months = serializers.BooleanField()
     within_2_years = serializers.BooleanField()
@@ -34,8 +36,8 @@ class AssessmentSerializer(serializers.Serializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    start = serializers.DateField(source="start_date")
-    end = serializers.DateField(source="end_date", allow_null=True)
+    start = bounded_date_field(source="start_date")
+    end = bounded_date_field(source="end_date", allow_null=True)
     categories = serializers.SerializerMethodField()
     factors = serializers.ListField(source="assessment_factors", child=serializers.CharField())
     services = serializers.SerializerMethodField()
@@ -98,14 +100,16 @@ class ChildSearchSerializer(serializers.Serializer):
 class PlanWriteSerializer(serializers.Serializer):
     """A plan as the data manager writes it. The census rules are checked by the model, not here."""
 
-    start = serializers.DateField(source="start_date")
-    end = serializers.DateField(source="end_date", allow_null=True, required=False)
+    start = bounded_date_field(source="start_date")
+    end = bounded_date_field(source="end_date", allow_null=True, required=False)
     initial_category = serializers.ChoiceField(choices=CATEGORY_CHOICES)
     latest_category = serializers.ChoiceField(choices=CATEGORY_CHOICES, help_text="Census rule 8910: always given.")
     factors = serializers.ListField(
         source="assessment_factors", child=serializers.ChoiceField(choices=sorted(ASSESSMENT_FACTORS)), required=False
     )
-    services = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    services = serializers.ListField(
+        child=serializers.CharField(max_length=SERVICE_NAME_LENGTH), max_length=MAX_PROPOSED_SERVICES, required=False
+    )
     how_ended = serializers.ChoiceField(choices=HowPlanEnded.choices, required=False, allow_blank=True)
     outstanding_actions_at_closure = serializers.BooleanField(required=False)
     core_group_actions_not_implemented = serializers.BooleanField(required=False)
@@ -194,7 +198,7 @@ class TransitionSerializer(serializers.Serializer):
     questions = serializers.CharField(required=False, max_length=10000)
     reason = serializers.CharField(required=False, max_length=10000)
     grounds = serializers.ListField(child=serializers.ChoiceField(choices=HeadOfServiceGround.choices), required=False)
-    held_on = serializers.DateField(required=False)
+    held_on = bounded_date_field(required=False)
 
     # The facts each transition must be given, as service keyword arguments (name in the body: keyword).
     FACTS = {
@@ -243,8 +247,8 @@ class TransitionResultSerializer(serializers.Serializer):
 
 
 class AssessmentPlanInputSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField(required=False, allow_null=True)
+    start = bounded_date_field()
+    end = bounded_date_field(required=False, allow_null=True)
     categories = serializers.ListField(child=serializers.CharField())
     factors = serializers.ListField(child=serializers.CharField(), required=False)
     services = serializers.ListField(child=serializers.CharField(), required=False)
@@ -261,7 +265,7 @@ class AssessmentProposalInputSerializer(serializers.Serializer):
 class AssessmentInputSerializer(serializers.Serializer):
     """Exactly what `manage.py assess` reads (for the schema: the body is read by the command's own parser)."""
 
-    on_date = serializers.DateField()
+    on_date = bounded_date_field()
     plans = AssessmentPlanInputSerializer(many=True)
     proposal = AssessmentProposalInputSerializer()
     siblings = serializers.IntegerField(required=False, min_value=0)
@@ -279,8 +283,8 @@ class IndicatorQuerySerializer(serializers.Serializer):
 # `from` and `to` are the command's words; `from` is a Python keyword, so these are added by name.
 IndicatorQuerySerializer._declared_fields.update(
     {
-        "from": serializers.DateField(help_text="First day of the period (YYYY-MM-DD)."),
-        "to": serializers.DateField(help_text="Last day of the period (YYYY-MM-DD)."),
+        "from": bounded_date_field(help_text="First day of the period (YYYY-MM-DD)."),
+        "to": bounded_date_field(help_text="Last day of the period (YYYY-MM-DD)."),
     }
 )
 
@@ -300,8 +304,8 @@ class TrailQuerySerializer(serializers.Serializer):
 
 TrailQuerySerializer._declared_fields.update(
     {
-        "from": serializers.DateField(required=False, help_text="From this day (UK time), included."),
-        "to": serializers.DateField(required=False, help_text="To this day (UK time), included."),
+        "from": bounded_date_field(required=False, help_text="From this day (UK time), included."),
+        "to": bounded_date_field(required=False, help_text="To this day (UK time), included."),
     }
 )
 

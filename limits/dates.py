@@ -42,3 +42,18 @@ def parse_bounded_date(text: str, name: str = "The date") -> date:
         return check_date_bounds(value, name)
     except ValidationError as error:
         raise ValueError(error.messages[0]) from None
+
+
+def bounded_date_field(**kwargs):
+    """The API's date field: ISO dates within the same bounds as the forms."""
+    from rest_framework import serializers
+
+    class BoundedDateField(serializers.DateField):
+        def to_internal_value(self, value):
+            day = super().to_internal_value(value)
+            try:
+                return check_date_bounds(day, "The date")
+            except ValidationError as error:
+                raise serializers.ValidationError(error.messages[0]) from None
+
+    return BoundedDateField(**kwargs)

@@ -109,3 +109,12 @@ def test_healthz_names_an_unreachable_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failed"] == {"database": "the database does not answer"}
+
+
+@pytest.mark.django_db
+def test_files_with_childrens_data_are_never_cached(client, council):
+    client.force_login(council.auditor)
+    response = client.get("/annex-a/", {"day": "31", "month": "3", "year": "2025", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"]
