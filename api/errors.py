@@ -1,7 +1,7 @@
-"""The API's errors: the business actions' refusals as HTTP, and every error as JSON.
+"""The API's errors: every error as JSON with `detail`, field errors beside it.
 
-conferences.errors says why an action cannot happen; here each kind gets its status: a refusal
-400 (with what is missing), not permitted 403, a request that changed meanwhile 409.
+A business action's refusal takes its status from conferences.errors.http_status, the one mapping
+that the pages use too.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,21 +11,13 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged
-
-
-def _status_of(error: ActionRefused) -> int:
-    if isinstance(error, NotPermitted):
-        return status.HTTP_403_FORBIDDEN
-    if isinstance(error, RequestChanged):
-        return status.HTTP_409_CONFLICT
-    return status.HTTP_400_BAD_REQUEST
+from conferences.errors import ActionRefused, http_status
 
 
 def exception_handler(error, context):
     if isinstance(error, ActionRefused):
-        body = {"detail": " ".join(error.problems), "problems": error.problems}
-        return Response(body, status=_status_of(error))
+        body = {"detail": " ".join(error.problems), "problems": error.problems, **error.field_errors}
+        return Response(body, status=http_status(error))
     if isinstance(error, DjangoValidationError):
         return Response(_validation_body(error), status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(error, context)

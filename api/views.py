@@ -30,7 +30,7 @@ from cases.permissions import children_visible_to
 from cases.plans import plan_correct, plan_create
 from conferences import transitions
 from conferences.assessment import AssessmentError, Proposal, assess
-from conferences.errors import RequestChanged
+from conferences.errors import RequestChanged, http_status
 from conferences.management.commands.assess import BadInput, assess_json, one_line
 from conferences.models import ConferenceRequest
 from conferences.permissions import can_view_request, requests_visible_to
@@ -46,6 +46,7 @@ class Pages(PageNumberPagination):
 
 class ApiView(ServiceAccountTrailMixin, GenericAPIView):
     pagination_class = Pages
+    metadata_class = None  # OPTIONS describes nothing beyond the schema: 405, as for any undocumented method
 
     def query(self, serializer_class) -> dict:
         """The query string, checked: bad values are 400 with field errors."""
@@ -72,12 +73,13 @@ def _child_queryset():
     )
 
 
-def visible_child(http_request, local_child_id) -> Child:
+def visible_child(http_request, local_child_id, *, log=True) -> Child:
     """The child, or 404 whether missing or not the caller's to see; every read of the record is logged."""
     child = children_visible_to(http_request.user, _child_queryset()).filter(local_child_id=local_child_id).first()
     if child is None:
         raise Http404
-    record_access(http_request.user, child, http_request.path)
+    if log:
+        record_access(http_request.user, child, http_request.path)
     return child
 
 
@@ -125,7 +127,7 @@ class PlanCreate(ApiView):
         summary="Add a CP plan to a child's history (data manager)",
     )
     def post(self, request, local_child_id):
-        child = visible_child(request, local_child_id)
+        child = visible_child(request, local_child_id, log=False)
         data = serializers.PlanWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan_create(
@@ -135,7 +137,7 @@ class PlanCreate(ApiView):
             services=data.validated_data.get("services", []),
             reason=data.validated_data.get("reason", ""),
         )
-        return Response(child_body(visible_child_again(child)), status=status.HTTP_201_CREATED)
+        return Response(written_child_body(request, child), status=status.HTTP_201_CREATED)
 
 
 class PlanCorrect(ApiView):
@@ -145,7 +147,7 @@ class PlanCorrect(ApiView):
         summary="Correct a CP plan, with the reason (data manager)",
     )
     def patch(self, request, local_child_id, plan_id):
-        child = visible_child(request, local_child_id)
+        child = visible_child(request, local_child_id, log=False)
         plan = get_object_or_404(CPPlan, pk=plan_id, child=child)
         data = serializers.PlanCorrectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -156,12 +158,13 @@ class PlanCorrect(ApiView):
             reason=data.validated_data["reason"],
             services=data.validated_data.get("services"),
         )
-        return Response(child_body(visible_child_again(child)))
+        return Response(written_child_body(request, child))
 
 
-def visible_child_again(child) -> Child:
-    """The child re-read after a write (already checked and logged for this call)."""
-    return _child_queryset().get(pk=child.pk)
+def written_child_body(http_request, child) -> dict:
+    """After a write: the record as it now stands, returned (and so logged) only once the write is done."""
+    record_access(http_request.user, child, http_request.path)
+    return child_body(_child_queryset().get(pk=child.pk))
 
 
 # --- Conference requests -----------------------------------------------------------------------------------------
@@ -243,14 +246,13 @@ class RequestTransition(ApiView):
             changed = transitions.ACTIONS[name](
                 pk, request.user, expected_version=data.validated_data["expected_version"], **data.facts()
             )
-        except RequestChanged:
-            return Response(
-                {
-                    "detail": "The request changed since you read it: read it again before you act.",
-                    "version": request_version(ConferenceRequest.objects.get(pk=pk)),
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+        except RequestChanged as changed_meanwhile:
+            # The version the caller should read again with, beside why the action was refused.
+            body = {
+                "detail": " ".join(changed_meanwhile.problems),
+                "version": request_version(ConferenceRequest.objects.get(pk=pk)),
+            }
+            return Response(body, status=http_status(changed_meanwhile))
         body = {"id": changed.pk, "transition": name, "state": changed.state, "version": request_version(changed)}
         return Response(body)
 

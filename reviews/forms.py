@@ -48,13 +48,12 @@ class RecordReviewForm(ReviewForm):
 
 
 class StepDownActionForm(ReviewForm):
-    action = long_text("What is still to be done?", max_length=1000, rows=3)
+    action = long_text("What is still to be done?", rows=3)
     owner = forms.CharField(
         label="Who owns it under the step-down plan?",
         help_text="A person or a service, for example the family hub",
         required=False,
         max_length=200,
-        error_messages={"max_length": "Who owns it must be 200 characters or fewer"},
     )
     due_by = UKDateField(label="By when?", widget=DateInputWidget, help_text="For example, 27 3 2026")
 

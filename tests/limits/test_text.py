@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+import audit.forms
 from conferences import records
 from conferences.forms import MAX_PROPOSED_SERVICES, ProposalForm
 from conferences.forms_decisions import ProceedForm
@@ -49,12 +50,18 @@ def test_a_decision_form_carries_the_character_count():
 
 
 def test_every_free_text_field_of_every_form_has_a_limit():
-    """Walks every form the apps declare: a textarea without a maximum length fails here."""
-    from django import forms
+    """Walks every form of every app: a text box or textarea without a maximum length fails here."""
+    import importlib
+    from pathlib import Path
 
-    import audit.forms
-    import conferences.forms
-    import conferences.forms_decisions  # noqa: F401
+    from django import forms
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        if app.name.startswith("django") or "site-packages" in app.path:
+            continue
+        for module in sorted(Path(app.path).glob("forms*.py")):
+            importlib.import_module(f"{app.name}.{module.stem}")
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
@@ -64,9 +71,11 @@ def test_every_free_text_field_of_every_form_has_a_limit():
     unbounded = [
         f"{form.__module__}.{form.__name__}.{name}"
         for form in subclasses(forms.BaseForm)
-        if not form.__module__.startswith(("django.", "tests."))
+        if not form.__module__.startswith(("django.", "tests.", "crispy", "axes", "django_otp", "guardian"))
         for name, field in getattr(form, "base_fields", {}).items()
-        if isinstance(field.widget, forms.Textarea) and not getattr(field, "max_length", None)
+        if isinstance(field, forms.CharField)
+        and isinstance(field.widget, forms.Textarea | forms.TextInput)
+        and not field.max_length
     ]
     assert unbounded == []
     assert audit.forms.CaseForm.base_fields["learning_points"].max_length == LONG_TEXT
