@@ -225,8 +225,8 @@ def report_xlsx(report: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "What follows each ending"
-    sheet.append([f"Plans ended {report['date_from']} to {report['date_to']}"])
-    sheet.append(HEADER)
+    append_safe(sheet, [f"Plans ended {report['date_from']} to {report['date_to']}"])
+    append_safe(sheet, HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in rows(report):
