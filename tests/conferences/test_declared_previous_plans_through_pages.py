@@ -32,9 +32,8 @@ def accept_through_the_decision_page(client, council, request) -> ConferenceRequ
     request = ConferenceRequest.objects.get(pk=request.pk)
     page = client.get(reverse("decisions:decide", args=[request.pk])).content.decode()
     assert 'name="action" value="accept"' in page
-    response = client.post(
-        reverse("decisions:decide", args=[request.pk]), {"action": "accept", "accept-expected_state": request.state}
-    )
+    form = {"action": "accept", "accept-expected_state": request.state, "accept-expected_version": request.version}
+    response = client.post(reverse("decisions:decide", args=[request.pk]), form)
     assert response.status_code == 302
     return ConferenceRequest.objects.get(pk=request.pk)
 
