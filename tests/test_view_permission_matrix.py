@@ -338,7 +338,12 @@ def decision(action, stage, allowed, **fields):
     """A form of the decision page, posted with the stage the page showed."""
 
     def data(o):
-        values = {"action": action, f"{action}-expected_state": o.request.state}
+        o.request.refresh_from_db()
+        values = {
+            "action": action,
+            f"{action}-expected_state": o.request.state,
+            f"{action}-expected_version": o.request.version,
+        }
         values |= {f"{action}-{name}": value for name, value in fields.items()}
         return values
 
@@ -362,7 +367,8 @@ def challenge_step(step, stage, allowed, **fields):
 
 def worker_form(name, stage, url, allowed, **fields):
     def data(o):
-        return {"expected_state": o.request.state, **fields}
+        o.request.refresh_from_db()
+        return {"expected_state": o.request.state, "expected_version": o.request.version, **fields}
 
     return ObjectAction(name, stage, url, data, frozenset(allowed))
 
