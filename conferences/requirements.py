@@ -164,7 +164,7 @@ def missing_for(request, name) -> list[str]:
     if name == "confirm_previous_plan" and not assessment.is_repeat:
         return ["The child has no previous plan on record: confirm that there is none."]
     if name == "confirm_no_previous_plan" and assessment.is_repeat:
-        return [f"The child has {assessment.previous_plans} previous plan(s) on record: this is a repeat request."]
+        return [f"The child has {assessment.previous_plans} previous plan(s): this is a repeat request."]
     required = set(assessment.required_steps)
     missing = []
     for step in STEPS_CHECKED_AT.get(name, []):

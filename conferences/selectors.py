@@ -22,6 +22,7 @@ def plan_records(child, started_before: date | None = None) -> list[PlanRecord]:
             services=frozenset(service.name for service in plan.services.all()),
             outstanding_actions_at_closure=plan.outstanding_actions_at_closure,
             core_group_actions_not_implemented=plan.core_group_actions_not_implemented,
+            number_of_previous_plans=plan.declared_previous_plans,
         )
         for plan in child.plans.all()
         if started_before is None or plan.start_date < started_before
