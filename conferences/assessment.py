@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from cases.census_rules import history_violations, plan_date_violations, unknown_codes
 from cases.codes import EVERY_ASSESSMENT_FACTOR
+from cases.selectors import count_previous_plans
 
 SHORT_PLAN_MONTHS = 3
 LONG_PLAN_MONTHS = 18
@@ -102,6 +103,8 @@ class PlanRecord:
     services: frozenset[str] = frozenset()
     outstanding_actions_at_closure: bool = False
     core_group_actions_not_implemented: bool = False
+    # The census's NumberOfPreviousCPP for this plan: the plans the child had before it, anywhere.
+    number_of_previous_plans: int | None = None
 
     def __post_init__(self):
         _freeze_code_sets(self)
@@ -138,6 +141,7 @@ class Assessment:
     plan_number: int
     is_repeat: bool
     previous_plans: int
+    unrecorded_previous_plans: int
     last_plan_end: date | None
     days_since_last_plan_end: int | None
     within_12_months: bool
@@ -180,6 +184,9 @@ def _problems(plans: list[PlanRecord], proposal: Proposal, on_date: date, siblin
         bad_codes = unknown_codes(plan.categories, plan.factors, EVERY_ASSESSMENT_FACTOR)
         if bad_codes:
             problems.append(f"{label}: unknown census codes {', '.join(bad_codes)}")
+    for plan in plans:
+        if plan.number_of_previous_plans is not None and plan.number_of_previous_plans < 0:
+            problems.append(f"the plan starting {plan.start}: number_of_previous_plans must be 0 or more")
     problems += [str(violation) for violation in history_violations((plan.start, plan.end) for plan in plans)]
     bad_codes = unknown_codes(proposal.categories, proposal.factors)
     if bad_codes:
@@ -210,7 +217,8 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
     if problems:
         raise AssessmentError("; ".join(problems))
 
-    plan_number = len(plans) + 1
+    counted = count_previous_plans([plan.number_of_previous_plans for plan in sorted(plans, key=lambda p: p.start)])
+    plan_number = counted.total + 1
     is_repeat = plan_number >= 2
     proposed_concerns = proposal.concerns
     proposed_services = _service_names(proposal.services)
@@ -260,7 +268,8 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
     return Assessment(
         plan_number=plan_number,
         is_repeat=is_repeat,
-        previous_plans=len(plans),
+        previous_plans=counted.total,
+        unrecorded_previous_plans=counted.unrecorded,
         last_plan_end=last_plan_end,
         days_since_last_plan_end=days_since_last_plan_end,
         within_12_months=within_12_months,

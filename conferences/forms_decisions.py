@@ -3,8 +3,9 @@
 The forms only turn what was typed into values; they do not decide what a decision needs. Their
 fields are optional so that the business actions (conferences/transitions.py and records.py) say
 what is missing, in the words of conferences/requirements.py, and the page lists those problems.
-Each form carries the stage the person saw (`expected_state`), so that a decision taken on a page
-that has gone stale is refused rather than applied to a request that has moved on.
+Each form carries the stage and the version the person saw (`expected_state`, `expected_version`), so
+that a decision taken on a page that has gone stale is refused rather than applied to a request that
+has moved on, or come round to the same stage again.
 """
 
 from crispy_forms_gds.helper import FormHelper
@@ -18,6 +19,8 @@ from conferences.models import SCREENING_TIMESCALE_WEEKS, AlternativeRoute, Chal
 from limits.text import long_text
 
 TEXTAREA_ROWS = 5
+# What the person saw, sent back with every decision: the stage and the version of the request.
+GUARDS = ("expected_state", "expected_version")
 
 
 def _text(label, help_text=""):
@@ -41,10 +44,16 @@ class DecisionForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "The page was out of date. Look at the request again before you act."},
     )
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The page was out of date. Look at the request again before you act."},
+    )
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         declared = cls.declaration
+        if declared is None:  # a kind of form (ChallengeStepForm), not one action's
+            return
         cls.action, cls.title, cls.submit_label = declared.name, declared.title, declared.button
         cls.warning = getattr(declared, "warning", False)
         FORMS[declared.name] = cls
@@ -56,18 +65,18 @@ class DecisionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout_fields(), "expected_state")
+        self.helper.layout = Layout(*self.layout_fields(), *(name for name in GUARDS if name in self.fields))
 
     def layout_fields(self):
         return [
             Field.textarea(name, rows=TEXTAREA_ROWS) if isinstance(field.widget, forms.Textarea) else name
             for name, field in self.fields.items()
-            if name != "expected_state"
+            if name not in GUARDS
         ]
 
     def service_kwargs(self) -> dict:
         """The keyword arguments of the business action, from the cleaned data."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "expected_state"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in GUARDS}
 
     def submit_id(self) -> str:
         return f"{self.prefix}-submit"
@@ -152,7 +161,7 @@ class ScreeningForm(DecisionForm):
         super().__init__(*args, **kwargs)
         if not triggers:
             del self.fields["challenge_not_issued_reason"]
-            self.helper.layout = Layout(*self.layout_fields(), "expected_state")
+            self.helper.layout = Layout(*self.layout_fields(), *(name for name in GUARDS if name in self.fields))
 
     def layout_fields(self):
         fields = [Field.textarea("difference", rows=TEXTAREA_ROWS), Field.text("timescale_weeks", field_width=4)]
@@ -237,17 +246,23 @@ class RefuseForm(DecisionForm):
     reason = _text("Reason for refusing")
 
 
-class ChallengeResponseForm(DecisionForm):
+class ChallengeStepForm(DecisionForm):
+    """A step of the challenge's own lifecycle: guarded by the challenge's state, not the request's version."""
+
+    expected_version = None
+
+
+class ChallengeResponseForm(ChallengeStepForm):
     declaration = actions.RESPOND
     response = _text("Your response to the challenge")
 
 
-class ChallengeResolveForm(DecisionForm):
+class ChallengeResolveForm(ChallengeStepForm):
     declaration = actions.RESOLVE
     resolution = _text("How the challenge was resolved")
 
 
-class ChallengeEscalateForm(DecisionForm):
+class ChallengeEscalateForm(ChallengeStepForm):
     declaration = actions.ESCALATE
     resolution = _text("Why the challenge is escalated, and to whom")
 

@@ -7,6 +7,7 @@ conferences/actions.py and the states in conferences/stages.py; this module buil
 machines from them.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -189,9 +190,22 @@ class ConferenceRequest(ConcurrentTransitionMixin, RequestTransitions, models.Mo
 
     conference_held_on = models.DateField(null=True, blank=True)
 
+    # What a person saw: every change to the request or to a fact recorded on it raises this, by
+    # trigger, so a form sent against an older version is refused (conferences/transitions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state"])]
+        triggers = [
+            pgtrigger.Trigger(
+                name="next_version",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*"),
+                func="NEW.version := OLD.version + 1; RETURN NEW;",
+            )
+        ]
 
     def __str__(self):
         return f"Request {self.pk} for {self.child}"
@@ -199,6 +213,19 @@ class ConferenceRequest(ConcurrentTransitionMixin, RequestTransitions, models.Mo
     @property
     def is_open(self):
         return self.state in OPEN_STATES
+
+
+def raises_request_version():
+    """A fact recorded beside the request (a service, a sibling decision, a challenge) is a new version of it."""
+    return pgtrigger.Trigger(
+        name="raises_request_version",
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        when=pgtrigger.After,
+        func=(
+            "UPDATE conferences_conferencerequest SET version = version + 1 "
+            "WHERE id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.request_id ELSE NEW.request_id END); RETURN NULL;"
+        ),
+    )
 
 
 class ConferenceRequestUserObjectPermission(UserObjectPermissionBase):
@@ -227,6 +254,7 @@ class ProposedService(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["request", "name"], name="proposed_service_unique")]
+        triggers = [raises_request_version()]
 
     def __str__(self):
         return self.name
@@ -243,6 +271,7 @@ class SiblingDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "sibling"], name="sibling_decision_unique")]
+        triggers = [raises_request_version()]
 
     def __str__(self):
         return f"{self.sibling}: {'include' if self.include_in_conference else 'not included'}"
@@ -278,6 +307,7 @@ class Challenge(ConcurrentTransitionMixin, ChallengeSteps, models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        triggers = [raises_request_version()]
 
     def __str__(self):
         return f"Challenge {self.pk} on request {self.request_id}"

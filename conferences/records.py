@@ -81,9 +81,17 @@ def _codes_valid(request, values):
 
 
 def update_proposal(
-    request_id, user, *, reason, categories, factors, strategy_discussion_date=None, expected_state=None
+    request_id,
+    user,
+    *,
+    reason,
+    categories,
+    factors,
+    strategy_discussion_date=None,
+    expected_state=None,
+    expected_version=None,
 ):
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update_proposal(request, user, reason, categories, factors, strategy_discussion_date)
 
 
@@ -102,17 +110,26 @@ def _update_proposal(request, user, reason, categories, factors, strategy_discus
     )
 
 
-def set_proposed_services(request_id, user, names, *, expected_state=None):
+def set_proposed_services(request_id, user, names, *, expected_state=None, expected_version=None):
     """Replace the proposed services by name, keeping the rationale already written for any kept."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _set_proposed_services(request, user, names)
 
 
 def save_proposal(
-    request_id, user, *, reason, categories, factors, services, strategy_discussion_date=None, expected_state=None
+    request_id,
+    user,
+    *,
+    reason,
+    categories,
+    factors,
+    services,
+    strategy_discussion_date=None,
+    expected_state=None,
+    expected_version=None,
 ):
     """The worker's proposal page: the proposal and its services, saved together or not at all."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         _update_proposal(request, user, reason, categories, factors, strategy_discussion_date)
         return _set_proposed_services(request, user, services)
 
@@ -150,8 +167,9 @@ def record_service_rationale(
     gap_resolve_by=None,
     gap_caused_by_partner_agency=False,
     expected_state=None,
+    expected_version=None,
 ):
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_service_rationale(
             request,
             user,
@@ -165,9 +183,9 @@ def record_service_rationale(
         )
 
 
-def record_service_rationales(request_id, user, rationales: dict, *, expected_state=None):
+def record_service_rationales(request_id, user, rationales: dict, *, expected_state=None, expected_version=None):
     """The repeated-services page: each service's rationale ({service id: its answers}), all or none."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return [_record_service_rationale(request, user, pk, **answers) for pk, answers in rationales.items()]
 
 
@@ -215,8 +233,10 @@ def _record_service_rationale(
         return service
 
 
-def record_partners_informed(request_id, user, *, informed_on: date, context: str, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_partners_informed(
+    request_id, user, *, informed_on: date, context: str, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_partners_informed(request, user, informed_on, context)
 
 
@@ -235,8 +255,10 @@ def _record_partners_informed(request, user, informed_on, context):
     )
 
 
-def record_analysis(request_id, user, *, time_since, plan_length, risks, services, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_analysis(
+    request_id, user, *, time_since, plan_length, risks, services, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_analysis(request, user, time_since, plan_length, risks, services)
 
 
@@ -265,15 +287,18 @@ def save_repeat_analysis(
     risks,
     services,
     expected_state=None,
+    expected_version=None,
 ):
     """The worker's repeat-plan page: partners told (R3) and the four-point analysis (R4-R7), all or none."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         _record_partners_informed(request, user, partners_informed_on, partners_informed_context)
         return _record_analysis(request, user, time_since, plan_length, risks, services)
 
 
-def record_cp_chair_conversation(request_id, user, *, conversation, held_on=None, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_cp_chair_conversation(
+    request_id, user, *, conversation, held_on=None, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update(
             request,
             user,
@@ -282,8 +307,8 @@ def record_cp_chair_conversation(request_id, user, *, conversation, held_on=None
         )
 
 
-def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None, expected_version=None):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update(
             request,
             user,
@@ -293,7 +318,14 @@ def record_cp_manager_consultation(request_id, user, *, consultation, expected_s
 
 
 def record_screening(
-    request_id, user, *, difference, timescale_weeks, challenge_not_issued_reason="", expected_state=None
+    request_id,
+    user,
+    *,
+    difference,
+    timescale_weeks,
+    challenge_not_issued_reason="",
+    expected_state=None,
+    expected_version=None,
 ):
     def validate(request, values):
         weeks = values["screening_timescale_weeks"]
@@ -302,7 +334,7 @@ def record_screening(
             return [f"The timescale must be between {allowed[0]} and {allowed[-1]} weeks."]
         return []
 
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update(
             request,
             user,
@@ -316,14 +348,16 @@ def record_screening(
         )
 
 
-def record_sibling_decision(request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_sibling_decision(
+    request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_sibling_decision(request, user, sibling_id, include, reason)
 
 
-def record_sibling_decisions(request_id, user, decisions, *, expected_state=None):
+def record_sibling_decisions(request_id, user, decisions, *, expected_state=None, expected_version=None):
     """The siblings page: every (sibling id, include, reason) decided on it, all or none."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return [_record_sibling_decision(request, user, *decision) for decision in decisions]
 
 
@@ -350,9 +384,11 @@ def _record_sibling_decision(request, user, sibling_id, include, reason):
         return decision
 
 
-def issue_challenge(request_id, user, *, triggers, challenge, response_due: date, expected_state=None):
+def issue_challenge(
+    request_id, user, *, triggers, challenge, response_due: date, expected_state=None, expected_version=None
+):
     """R11: the CPC issues a challenge and resolution; it runs beside the request."""
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
+    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
         refusal = actions.ISSUE_CHALLENGE.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)

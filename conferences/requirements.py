@@ -161,7 +161,7 @@ def history_shows_a_previous_plan(request, assessment) -> list[str]:
 
 def history_shows_no_previous_plan(request, assessment) -> list[str]:
     if assessment.is_repeat:
-        return [f"The child has {assessment.previous_plans} previous plan(s) on record: this is a repeat request."]
+        return [f"The child has {assessment.previous_plans} previous plan(s): this is a repeat request."]
     return []
 
 

@@ -19,9 +19,9 @@ from conferences import actions
 from conferences.actions import ACTIONS as ACTIONS  # the declarations by name, for callers listing them
 from conferences.actions import Transition
 from conferences.assessment import AssessmentError
-from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
+from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged, StaleVersion
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
-from conferences.selectors import assessment_for, request_version
+from conferences.selectors import assessment_for, changes_since
 
 
 @contextmanager
@@ -47,8 +47,16 @@ def lock_request(request_id, expected_state=None, expected_version=None) -> Conf
             f"The request changed while you were looking at it: it is now at "
             f"'{request.get_state_display()}'. Look at it again before you act."
         )
-    if expected_version is not None and request_version(request) != expected_version:
-        raise RequestChanged("The request changed since you read it: read it again before you act.")
+    # The version catches what the stage cannot: a request that went back and came round to the same
+    # stage again, or a record rewritten by someone else since the page was opened.
+    if expected_version is not None and request.version != int(expected_version):
+        raise StaleVersion(
+            "Someone saved this request after you opened it. What changed is shown below and your "
+            "own answers are kept: check them against the changes, then send them again.",
+            seen_version=int(expected_version),
+            version=request.version,
+            changes=changes_since(request, int(expected_version)),
+        )
     return request
 
 

@@ -18,7 +18,7 @@ from cases.models import CPPlan
 from conferences import forms_decisions as decision_forms
 from conferences import transitions
 from conferences.actions import ACTIONS, RECORDS
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged, http_status
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion, http_status
 from conferences.models import AlternativeRoute, ChallengeTrigger, ConferenceRequest, SiblingDecision
 from conferences.permissions import record_refusal, transition_refusal
 from conferences.presenters import assessment_flags, flag_tags, plan_summaries
@@ -83,7 +83,7 @@ def refusal_for(user, request_obj, action) -> str:
 
 
 def _initial(action, request_obj, assessment) -> dict:
-    initial = {"expected_state": request_obj.state}
+    initial = {"expected_state": request_obj.state, "expected_version": request_obj.version}
     if action == "screening":
         initial |= {
             "difference": request_obj.screening_difference,
@@ -158,7 +158,7 @@ def cannot_act(http_request, request_obj, problems, status):
     )
 
 
-def render_page(http_request, request_obj, *, bound=None, status=200, notice=""):
+def render_page(http_request, request_obj, *, bound=None, status=200, notice="", changes=()):
     user = http_request.user
     actions = decision_actions(user, request_obj)
     if not actions:
@@ -170,6 +170,7 @@ def render_page(http_request, request_obj, *, bound=None, status=200, notice="")
         return cannot_act(http_request, request_obj, problems, status=status if status != 200 else 403)
     context = page_context(user, request_obj, actions, bound)
     context["notice"] = notice
+    context["changes"] = changes
     return render(http_request, "conferences/decisions/decide.html", context, status=status)
 
 
@@ -195,7 +196,20 @@ def decide(http_request, pk):
         if not form.is_valid():
             return render_page(http_request, request_obj, bound=form, status=400)
         DECLARED[action].take(
-            request_obj.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs()
+            request_obj.pk,
+            user,
+            expected_state=form.cleaned_data["expected_state"],
+            expected_version=form.cleaned_data["expected_version"],
+            **form.service_kwargs(),
+        )
+    except StaleVersion as refusal:
+        # The typed text stays on the page beside what changed; sending it again is a fresh decision.
+        fresh = visible_request(user, pk, _request_queryset())
+        data = http_request.POST.copy()
+        data[f"{action}-expected_version"] = str(refusal.version)
+        kept = build_form(action, fresh, try_assessment(fresh)[0], data=data)
+        return render_page(
+            http_request, fresh, bound=kept, status=409, notice=" ".join(refusal.problems), changes=refusal.changes
         )
     except RequestChanged as refusal:
         fresh = visible_request(user, pk, _request_queryset())

@@ -1,9 +1,9 @@
 """The worker's step-by-step request and the request page that everyone who may see it shares.
 
 Views stay thin: they show what the assessment, the requirements and the permissions say, and every
-change goes through conferences/records.py or conferences/transitions.py with the stage the person saw
-as `expected_state`. A refusal from those services becomes a message on the page (400, 403, or 409 when
-the request changed meanwhile), never a 500.
+change goes through conferences/records.py or conferences/transitions.py with the stage and version the
+person saw (`expected_state`, `expected_version`). A refusal from those services becomes a message on
+the page (400, 403, or 409 when the request changed meanwhile, with the typed text kept), never a 500.
 """
 
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from conferences.actions import (
     SUBMIT,
     WITHDRAW,
 )
-from conferences.errors import ActionRefused, NotPermitted, http_status
+from conferences.errors import ActionRefused, NotPermitted, StaleVersion, http_status
 from conferences.family import family_history, record_family_access
 from conferences.models import (
     AlternativeRoute,
@@ -80,11 +80,23 @@ def log_opening(http_request, request_obj):
     record_access(http_request.user, request_obj.child, http_request.path)
 
 
+def keep_typed_text(form, refusal):
+    """After a stale save: the form keeps what was typed, shows what changed, and now carries the new version.
+
+    Sending it again is a decision taken knowing the changes; it is never applied silently over them.
+    """
+    form.data = form.data.copy()
+    form.data[form.add_prefix("expected_version")] = refusal.version
+    form.changes = refusal.changes
+
+
 def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
         action()
     except ActionRefused as refusal:
+        if isinstance(refusal, StaleVersion):
+            keep_typed_text(form, refusal)
         for problem in refusal.problems:
             form.add_error(None, problem)
         return http_status(refusal)
@@ -164,7 +176,7 @@ def _build_form(slug, request_obj, assessment, data=None):
 def _save(slug, request_obj, user, form):
     """One section is one service: what the page saves together commits together, or not at all."""
     data = form.cleaned_data
-    pk, seen = request_obj.pk, data["expected_state"]
+    pk, seen, version = request_obj.pk, data["expected_state"], data["expected_version"]
     if slug == "proposal":
         records.save_proposal(
             pk,
@@ -175,6 +187,7 @@ def _save(slug, request_obj, user, form):
             services=data["services"],
             strategy_discussion_date=data["strategy_discussion_date"],
             expected_state=seen,
+            expected_version=version,
         )
     elif slug == "repeat":
         records.save_repeat_analysis(
@@ -187,16 +200,22 @@ def _save(slug, request_obj, user, form):
             risks=data["risks"],
             services=data["services"],
             expected_state=seen,
+            expected_version=version,
         )
     elif slug == "services":
         rationales = {service.pk: form.rationale_for(service) for service in form.services}
-        records.record_service_rationales(pk, user, rationales, expected_state=seen)
+        records.record_service_rationales(pk, user, rationales, expected_state=seen, expected_version=version)
     elif slug == "siblings":
         decided = [(sibling.pk, include, reason) for sibling, include, reason in form.decided()]
-        records.record_sibling_decisions(pk, user, decided, expected_state=seen)
+        records.record_sibling_decisions(pk, user, decided, expected_state=seen, expected_version=version)
     else:
         records.record_cp_chair_conversation(
-            pk, user, conversation=data["conversation"], held_on=data["held_on"], expected_state=seen
+            pk,
+            user,
+            conversation=data["conversation"],
+            held_on=data["held_on"],
+            expected_state=seen,
+            expected_version=version,
         )
 
 
@@ -296,8 +315,8 @@ def check_answers(http_request, pk):
     status = 200
     if http_request.method == "POST":
         if form.is_valid():
-            seen = form.cleaned_data["expected_state"]
-            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen))
+            seen, version = form.cleaned_data["expected_state"], form.cleaned_data["expected_version"]
+            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen, expected_version=version))
             if status is None:
                 messages.success(http_request, SUBMIT.done)
                 return redirect("conferences:request_detail", pk)
@@ -382,7 +401,11 @@ def prior_plan_check(http_request, pk):
         forms.PriorPlanCheckForm,
         "conferences/worker/prior_plan_check.html",
         lambda request_obj, data: transitions.confirm_prior_plan_check(
-            request_obj.pk, user, sources_checked=data["sources_checked"], expected_state=data["expected_state"]
+            request_obj.pk,
+            user,
+            sources_checked=data["sources_checked"],
+            expected_state=data["expected_state"],
+            expected_version=data["expected_version"],
         ),
         CONFIRM_PREVIOUS_PLAN.done,
         extra=_family_context,
@@ -399,7 +422,11 @@ def withdraw(http_request, pk):
         forms.WithdrawForm,
         "conferences/worker/withdraw.html",
         lambda request_obj, data: transitions.withdraw(
-            request_obj.pk, user, reason=data["reason"], expected_state=data["expected_state"]
+            request_obj.pk,
+            user,
+            reason=data["reason"],
+            expected_state=data["expected_state"],
+            expected_version=data["expected_version"],
         ),
         WITHDRAW.done,
     )
