@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.policy import LAST_SEEN, needs_second_factor, second_factor_done, session_end_reason
+from accounts.policy import ACTIVITY_PRECISION, LAST_SEEN, needs_second_factor, second_factor_done, session_end_reason
 from accounts.views import ended_message
 
 
@@ -29,7 +29,7 @@ class SessionLimitsMiddleware:
                 logout(request)
                 if reason != "unstamped":
                     messages.info(request, ended_message(reason))
-            else:
+            elif now - request.session.get(LAST_SEEN, 0) >= ACTIVITY_PRECISION:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 

@@ -23,6 +23,10 @@ SECOND_FACTOR_ROLES = frozenset(
     }
 )
 
+# Activity is written to the session at most once a minute, so most pages cost no session write;
+# the page's time-out warning counts from this much earlier to never promise more than the server gives.
+ACTIVITY_PRECISION = 60
+
 # Session keys this app keeps.
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_SEEN = "accounts.last_seen"

@@ -5,6 +5,7 @@ Every view here that a person reaches before their second factor is marked
 """
 
 import io
+import time
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -27,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import CodeForm
 from accounts.oidc import sso_enabled
-from accounts.policy import needs_second_factor, second_factor_done
+from accounts.policy import LAST_SEEN, needs_second_factor, second_factor_done
 
 
 def allowed_before_second_factor(view):
@@ -116,6 +117,7 @@ def keep_alive(request):
     """'Stay signed in': any signed-in request counts as activity (SessionLimitsMiddleware); this says how long.
 
     A session that has already ended is sent to sign in, which the page's script reads as "signed out"."""
+    request.session[LAST_SEEN] = time.time()
     return JsonResponse({"idle_timeout": settings.SESSION_IDLE_TIMEOUT})
 
 

@@ -19,6 +19,7 @@ class AssessmentSerializer(serializers.Serializer):
     plan_number = serializers.IntegerField()
     is_repeat = serializers.BooleanField()
     previous_plans = serializers.IntegerField()
+    unrecorded_previous_plans = serializers.IntegerField()
     last_plan_end = bounded_date_field(allow_null=True)
     days_since_last_plan_end = serializers.IntegerField(allow_null=True)
     within_12_months = serializers.BooleanField()

@@ -243,7 +243,7 @@ class RequestTransition(ApiView):
         data = serializers.TransitionSerializer(data=request.data, transition=name)
         data.is_valid(raise_exception=True)
         try:
-            changed = transitions.ACTIONS[name](
+            changed = transitions.ACTIONS[name].take(
                 pk, request.user, expected_version=data.validated_data["expected_version"], **data.facts()
             )
         except RequestChanged as changed_meanwhile:

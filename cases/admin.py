@@ -58,3 +58,7 @@ class CPPlanAdmin(LogsRecordAccess, admin.ModelAdmin):
 
     def child_of(self, obj):
         return obj.child
+
+    def has_delete_permission(self, request, obj=None):
+        # Plans are never deleted (a database trigger refuses it too); the data manager corrects them.
+        return False

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from audit.history import tracked
+from audit.history import never_deleted, tracked
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
 from people.models import Team
@@ -143,7 +143,8 @@ class CPPlan(models.Model):
     class Meta:
         ordering = ["start_date"]
         verbose_name = "CP plan"
-        triggers = [RULE_8940_NO_OVERLAP]
+        # A plan is never deleted, whatever the session asks: a wrong plan is corrected, with a reason.
+        triggers = [RULE_8940_NO_OVERLAP, never_deleted()]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

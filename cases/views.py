@@ -19,7 +19,8 @@ from cases.durations import duration_words
 from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
-from cases.plan_measures import is_long, is_short, within_months
+from cases.selectors import PreviousPlans, previous_plans
+from conferences.assessment import is_long, is_short, within_months
 from conferences.family import family_history, record_family_access
 from reviews.selectors import reviews_context
 
@@ -56,7 +57,7 @@ class PlanRow:
 @dataclass(frozen=True)
 class History:
     rows: list[PlanRow]
-    previous_count: int
+    previous: PreviousPlans
     open_plan: CPPlan | None
     last_end: date | None
     since_last_end: str
@@ -106,7 +107,7 @@ def plan_history(plans: list[CPPlan], today: date) -> History:
     years = [(year, x(date(year, 1, 1))) for year in range(axis_start.year, today.year + 1, step)]
     return History(
         rows=rows,
-        previous_count=len(ended),
+        previous=previous_plans(plans, today),
         open_plan=next((plan for plan in plans if plan.end_date is None), None),
         last_end=last_end,
         since_last_end=duration_words(last_end, today) if last_end else "",

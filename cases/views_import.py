@@ -1,6 +1,6 @@
 """Pages for loading CP plan history from a census return: upload, progress, rejection report.
 
-Only auditors (and administrators) load returns. The import itself runs as a Celery task
+Only the data manager (and administrators) load returns. The import itself runs as a Celery task
 (cases/tasks.py); these views queue it, show the run as it goes and hand over the report.
 """
 
@@ -52,7 +52,7 @@ class UploadForm(forms.Form):
 
 def _import_user(request):
     if not may_import_history(request.user):
-        raise PermissionDenied("Only auditors and administrators load census returns.")
+        raise PermissionDenied("Only the data manager and administrators load census returns.")
 
 
 def _run_for(request, pk) -> ImportRun:

@@ -1,17 +1,22 @@
 """The gatekeeping assessment (DESIGN.md section 3): everything the repeat-plan rules derive.
 
 One pure function, `assess`, with no database: every screen, the API, the reports, the
-indicators and the tests call it (or its date measures, cases/plan_measures.py) so that a fact
-such as "within 12 months" is worked out in exactly one way.
+indicators and the tests call it (or the small date helpers below) so that a fact such as
+"within 12 months" is worked out in exactly one way.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from cases.census_rules import history_violations, plan_date_violations, unknown_codes
 from cases.codes import EVERY_ASSESSMENT_FACTOR
-from cases.plan_measures import is_long, is_short, within_months
+from cases.selectors import count_previous_plans
+
+SHORT_PLAN_MONTHS = 3
+LONG_PLAN_MONTHS = 18
 
 # Required step names are part of the API: screens, the state machine and audits key on them.
 PRIOR_PLAN_CHECK = "prior_plan_check"
@@ -43,6 +48,39 @@ CORE_GROUP_ACTIONS_NOT_IMPLEMENTED = "core_group_actions_not_implemented"
 STEPPED_DOWN_EARLY = "stepped_down_early"
 
 
+def _months_after(day: date, months: int) -> date | None:
+    """`day` plus calendar months, or None when that falls after the last date Python can hold."""
+    try:
+        return day + relativedelta(months=months)
+    except ValueError:
+        return None
+
+
+def within_months(later: date, earlier_end: date, months: int) -> bool:
+    """Whether `later` falls before `earlier_end` plus calendar months (29 Feb + 12 months = 28 Feb).
+
+    Calendar arithmetic, not a count of days, because the guidance and the national measure
+    speak of "12 months" and "2 years", which a leap year must not stretch.
+    """
+    limit = _months_after(earlier_end, months)
+    return limit is None or later < limit
+
+
+def is_short(start: date, end: date) -> bool:
+    """A plan of 3 months or less suggests it was stepped down before change was embedded (R5).
+
+    The guidance's own example is a plan "for 3 months", one that ended at the first review
+    conference: so `end <= start + 3 months` (DESIGN.md section 3)."""
+    limit = _months_after(start, SHORT_PLAN_MONTHS)
+    return limit is None or end <= limit
+
+
+def is_long(start: date, end: date) -> bool:
+    """A plan of 18 months or more makes it less likely that another plan sustains change (R5)."""
+    limit = _months_after(start, LONG_PLAN_MONTHS)
+    return limit is not None and end >= limit
+
+
 def _freeze_code_sets(record) -> None:
     """Callers build records from querysets and forms, which hand over lists; freezing them keeps
     records hashable and the set arithmetic in `assess` uniform. A bare string is refused because
@@ -65,6 +103,8 @@ class PlanRecord:
     services: frozenset[str] = frozenset()
     outstanding_actions_at_closure: bool = False
     core_group_actions_not_implemented: bool = False
+    # The census's NumberOfPreviousCPP for this plan: the plans the child had before it, anywhere.
+    number_of_previous_plans: int | None = None
 
     def __post_init__(self):
         _freeze_code_sets(self)
@@ -101,6 +141,7 @@ class Assessment:
     plan_number: int
     is_repeat: bool
     previous_plans: int
+    unrecorded_previous_plans: int
     last_plan_end: date | None
     days_since_last_plan_end: int | None
     within_12_months: bool
@@ -143,6 +184,9 @@ def _problems(plans: list[PlanRecord], proposal: Proposal, on_date: date, siblin
         bad_codes = unknown_codes(plan.categories, plan.factors, EVERY_ASSESSMENT_FACTOR)
         if bad_codes:
             problems.append(f"{label}: unknown census codes {', '.join(bad_codes)}")
+    for plan in plans:
+        if plan.number_of_previous_plans is not None and plan.number_of_previous_plans < 0:
+            problems.append(f"the plan starting {plan.start}: number_of_previous_plans must be 0 or more")
     problems += [str(violation) for violation in history_violations((plan.start, plan.end) for plan in plans)]
     bad_codes = unknown_codes(proposal.categories, proposal.factors)
     if bad_codes:
@@ -173,7 +217,8 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
     if problems:
         raise AssessmentError("; ".join(problems))
 
-    plan_number = len(plans) + 1
+    counted = count_previous_plans([plan.number_of_previous_plans for plan in sorted(plans, key=lambda p: p.start)])
+    plan_number = counted.total + 1
     is_repeat = plan_number >= 2
     proposed_concerns = proposal.concerns
     proposed_services = _service_names(proposal.services)
@@ -223,7 +268,8 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
     return Assessment(
         plan_number=plan_number,
         is_repeat=is_repeat,
-        previous_plans=len(plans),
+        previous_plans=counted.total,
+        unrecorded_previous_plans=counted.unrecorded,
         last_plan_end=last_plan_end,
         days_since_last_plan_end=days_since_last_plan_end,
         within_12_months=within_12_months,

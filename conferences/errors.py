@@ -28,6 +28,20 @@ class RequestChanged(ActionRefused):
     """Somebody else acted first: the request or challenge is no longer as the person saw it (409)."""
 
 
+class StaleVersion(RequestChanged):
+    """Somebody saved the request after this person opened it: what they saw is no longer what is there.
+
+    `changes` lists what is different now, (what, then, now), so the page can show it beside the
+    person's own typed text.
+    """
+
+    def __init__(self, problems, *, seen_version, version, changes):
+        super().__init__(problems)
+        self.seen_version = seen_version
+        self.version = version
+        self.changes = changes
+
+
 # Most specific first: the first class a refusal is an instance of gives its status.
 HTTP_STATUS = (
     (NotPermitted, 403),

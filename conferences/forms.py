@@ -1,8 +1,8 @@
 """The worker's request forms. They check what was typed (dates, codes, pairs of answers); what a step
 needs before the request may move on is for conferences/requirements.py, reached through the services.
 
-Every form carries `expected_state`: the stage the person saw, so a service refuses to act on a request
-that somebody else moved on in the meantime.
+Every form carries `expected_state` and `expected_version`: the stage and version the person saw, so a
+service refuses to act on a request that somebody else moved on or changed in the meantime.
 """
 
 import datetime
@@ -66,11 +66,17 @@ class UKDateField(forms.MultiValueField):
 
 class StateGuardedForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, request_obj, **kwargs):
         self.request_obj = request_obj
         kwargs.setdefault("initial", {})
-        kwargs["initial"] = {"expected_state": request_obj.state, **self.initial_from(request_obj), **kwargs["initial"]}
+        kwargs["initial"] = {
+            "expected_state": request_obj.state,
+            "expected_version": request_obj.version,
+            **self.initial_from(request_obj),
+            **kwargs["initial"],
+        }
         super().__init__(*args, **kwargs)
 
     def initial_from(self, request_obj) -> dict:

@@ -3,8 +3,9 @@
 The forms only turn what was typed into values; they do not decide what a decision needs. Their
 fields are optional so that the business actions (conferences/transitions.py and records.py) say
 what is missing, in the words of conferences/requirements.py, and the page lists those problems.
-Each form carries the stage the person saw (`expected_state`), so that a decision taken on a page
-that has gone stale is refused rather than applied to a request that has moved on.
+Each form carries the stage and the version the person saw (`expected_state`, `expected_version`), so
+that a decision taken on a page that has gone stale is refused rather than applied to a request that
+has moved on, or come round to the same stage again.
 """
 
 from crispy_forms_gds.helper import FormHelper
@@ -12,20 +13,29 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 
+from conferences import actions
 from conferences.forms import UKDateField
-from conferences.models import MOST_SCREENING_WEEKS, AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
+from conferences.models import SCREENING_TIMESCALE_WEEKS, AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
 from limits.text import long_text
 
 TEXTAREA_ROWS = 5
+# What the person saw, sent back with every decision: the stage and the version of the request.
+GUARDS = ("expected_state", "expected_version")
 
 
 def _text(label, help_text=""):
     return long_text(label, help_text=help_text, rows=TEXTAREA_ROWS)
 
 
-class DecisionForm(forms.Form):
-    """A form for one decision; `action` names it in the page's POST and `prefix` keeps its ids apart."""
+# Each action's form, by the action's name: the decision and challenge pages offer these.
+FORMS = {}
 
+
+class DecisionForm(forms.Form):
+    """A form for one declared action (conferences/actions.py): its name is the `action` of the page's POST
+    and the form's prefix; its heading, button and warning are the declaration's."""
+
+    declaration = None
     action = ""
     title = ""
     submit_label = ""
@@ -34,6 +44,19 @@ class DecisionForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "The page was out of date. Look at the request again before you act."},
     )
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "The page was out of date. Look at the request again before you act."},
+    )
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        declared = cls.declaration
+        if declared is None:  # a kind of form (ChallengeStepForm), not one action's
+            return
+        cls.action, cls.title, cls.submit_label = declared.name, declared.title, declared.button
+        cls.warning = getattr(declared, "warning", False)
+        FORMS[declared.name] = cls
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action)
@@ -42,18 +65,18 @@ class DecisionForm(forms.Form):
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout_fields(), "expected_state")
+        self.helper.layout = Layout(*self.layout_fields(), *(name for name in GUARDS if name in self.fields))
 
     def layout_fields(self):
         return [
             Field.textarea(name, rows=TEXTAREA_ROWS) if isinstance(field.widget, forms.Textarea) else name
             for name, field in self.fields.items()
-            if name != "expected_state"
+            if name not in GUARDS
         ]
 
     def service_kwargs(self) -> dict:
         """The keyword arguments of the business action, from the cleaned data."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "expected_state"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in GUARDS}
 
     def submit_id(self) -> str:
         return f"{self.prefix}-submit"
@@ -71,9 +94,7 @@ class DecisionForm(forms.Form):
 
 
 class ProceedForm(DecisionForm):
-    action = "proceed"
-    title = "Another child protection plan: proceed to screening"
-    submit_label = "Proceed to CP chair screening"
+    declaration = actions.PROCEED
     alternatives_considered = forms.MultipleChoiceField(
         label="Alternatives considered",
         choices=AlternativeRoute.choices,
@@ -91,9 +112,7 @@ class ProceedForm(DecisionForm):
 
 
 class AlternativeRouteForm(DecisionForm):
-    action = "choose_alternative_route"
-    title = "Choose an alternative route"
-    submit_label = "Close the request: alternative route"
+    declaration = actions.CHOOSE_ALTERNATIVE_ROUTE
     route = forms.ChoiceField(
         label="Route chosen", choices=AlternativeRoute.choices, required=False, widget=forms.RadioSelect
     )
@@ -114,17 +133,12 @@ class AlternativeRouteForm(DecisionForm):
 
 
 class WithdrawForm(DecisionForm):
-    action = "withdraw"
-    title = "Withdraw the request"
-    submit_label = "Withdraw the request"
-    warning = True
+    declaration = actions.WITHDRAW
     reason = _text("Reason for withdrawing the request")
 
 
 class ScreeningForm(DecisionForm):
-    action = "screening"
-    title = "Screening record (R9)"
-    submit_label = "Save the screening record"
+    declaration = actions.SCREENING
     difference = _text(
         "Difference the plan will make compared with the alternatives",
         "For example compared with legal advice or pre-proceedings.",
@@ -132,8 +146,8 @@ class ScreeningForm(DecisionForm):
     timescale_weeks = forms.IntegerField(
         label="Timescale in weeks",
         required=False,
-        min_value=1,
-        max_value=MOST_SCREENING_WEEKS,
+        min_value=SCREENING_TIMESCALE_WEEKS[0],
+        max_value=SCREENING_TIMESCALE_WEEKS[-1],
         help_text="Within how many weeks the plan is expected to reduce the risk.",
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Enter the timescale as a whole number of weeks."},
@@ -147,7 +161,7 @@ class ScreeningForm(DecisionForm):
         super().__init__(*args, **kwargs)
         if not triggers:
             del self.fields["challenge_not_issued_reason"]
-            self.helper.layout = Layout(*self.layout_fields(), "expected_state")
+            self.helper.layout = Layout(*self.layout_fields(), *(name for name in GUARDS if name in self.fields))
 
     def layout_fields(self):
         fields = [Field.textarea("difference", rows=TEXTAREA_ROWS), Field.text("timescale_weeks", field_width=4)]
@@ -165,9 +179,7 @@ class ScreeningForm(DecisionForm):
 
 
 class ConsultationForm(DecisionForm):
-    action = "cp_manager_consultation"
-    title = "Consultation with the CP Manager (R14)"
-    submit_label = "Save the consultation"
+    declaration = actions.CP_MANAGER_CONSULTATION
     consultation = _text(
         "Consultation with the CP Manager",
         "What was discussed, and the CP Manager's view (close scrutiny where it applies).",
@@ -175,9 +187,7 @@ class ConsultationForm(DecisionForm):
 
 
 class ChallengeForm(DecisionForm):
-    action = "issue_challenge"
-    title = "Issue a challenge and resolution (R11)"
-    submit_label = "Issue the challenge"
+    declaration = actions.ISSUE_CHALLENGE
     triggers = forms.MultipleChoiceField(
         label="What the challenge is about",
         choices=ChallengeTrigger.choices,
@@ -193,30 +203,21 @@ class ChallengeForm(DecisionForm):
 
 
 class AcceptForm(DecisionForm):
-    action = "accept"
-    title = "Accept the request"
-    submit_label = "Accept the request"
+    declaration = actions.ACCEPT
 
 
 class DeclineForm(DecisionForm):
-    action = "decline"
-    title = "Decline the request"
-    submit_label = "Decline the request"
-    warning = True
+    declaration = actions.DECLINE
     reason = _text("Reason for declining")
 
 
 class ReturnForm(DecisionForm):
-    action = "return_for_information"
-    title = "Return the request for more information"
-    submit_label = "Return to the worker"
+    declaration = actions.RETURN_FOR_INFORMATION
     questions = _text("Questions the worker must answer")
 
 
 class ConferenceHeldForm(DecisionForm):
-    action = "record_conference"
-    title = "Record that the conference was held"
-    submit_label = "Record the conference"
+    declaration = actions.RECORD_CONFERENCE
     held_on = UKDateField(
         label="Date the conference was held",
         widget=DateInputWidget,
@@ -226,9 +227,7 @@ class ConferenceHeldForm(DecisionForm):
 
 
 class AgreeForm(DecisionForm):
-    action = "agree"
-    title = "Agree a third or later plan (R10)"
-    submit_label = "Agree the plan"
+    declaration = actions.AGREE
     grounds = forms.MultipleChoiceField(
         label="Grounds",
         choices=HeadOfServiceGround.choices,
@@ -243,32 +242,28 @@ class AgreeForm(DecisionForm):
 
 
 class RefuseForm(DecisionForm):
-    action = "refuse"
-    title = "Refuse a third or later plan"
-    submit_label = "Refuse the plan"
-    warning = True
+    declaration = actions.REFUSE
     reason = _text("Reason for refusing")
 
 
-class ChallengeResponseForm(DecisionForm):
-    action = "respond"
-    title = "Respond to the challenge"
-    submit_label = "Send the response"
+class ChallengeStepForm(DecisionForm):
+    """A step of the challenge's own lifecycle: guarded by the challenge's state, not the request's version."""
+
+    expected_version = None
+
+
+class ChallengeResponseForm(ChallengeStepForm):
+    declaration = actions.RESPOND
     response = _text("Your response to the challenge")
 
 
-class ChallengeResolveForm(DecisionForm):
-    action = "resolve"
-    title = "Resolve the challenge"
-    submit_label = "Resolve the challenge"
+class ChallengeResolveForm(ChallengeStepForm):
+    declaration = actions.RESOLVE
     resolution = _text("How the challenge was resolved")
 
 
-class ChallengeEscalateForm(DecisionForm):
-    action = "escalate"
-    title = "Escalate the challenge"
-    submit_label = "Escalate the challenge"
-    warning = True
+class ChallengeEscalateForm(ChallengeStepForm):
+    declaration = actions.ESCALATE
     resolution = _text("Why the challenge is escalated, and to whom")
 
 

@@ -2,9 +2,12 @@
 
 The request's stage lives in one protected FSM field; it changes only through the service
 functions in conferences/transitions.py, which lock the row, check who is acting and what the
-rules require (conferences/requirements.py), and write the audit event.
+rules require, and write the audit event. The transitions themselves are declared once in
+conferences/actions.py and the states in conferences/stages.py; this module builds the state
+machines from them.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -15,29 +18,11 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from audit.history import tracked
 from cases.codes import CATEGORY_CHOICES
 from cases.models import Child
+from conferences.actions import ACTIONS, CHALLENGE_STEPS
+from conferences.stages import OPEN_STATES, ChallengeState, State
 
-
-class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PRIOR_PLAN_CHECK = "prior_plan_check", "Prior-plan check"
-    MANAGER_DISCUSSION = "manager_discussion", "Manager discussion"
-    CPC_SCREENING = "cpc_screening", "CP chair screening"
-    HEAD_OF_SERVICE_SIGNOFF = "head_of_service_signoff", "Head of Service sign-off"
-    READY_TO_CONVENE = "ready_to_convene", "Ready to convene"
-    CONVENED = "convened", "Conference held"
-    CLOSED_ALTERNATIVE_ROUTE = "closed_alternative_route", "Closed: alternative route"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-OPEN_STATES = [
-    State.DRAFT,
-    State.PRIOR_PLAN_CHECK,
-    State.MANAGER_DISCUSSION,
-    State.CPC_SCREENING,
-    State.HEAD_OF_SERVICE_SIGNOFF,
-    State.READY_TO_CONVENE,
-]
+# R9: the timescale within which a plan is expected to reduce the risk, in weeks (two years at most).
+SCREENING_TIMESCALE_WEEKS = range(1, 104 + 1)
 
 
 class AlternativeRoute(models.TextChoices):
@@ -70,24 +55,54 @@ def _permitted(name):
     return check
 
 
-def _requirements_met(name):
-    """The FSM's condition hook asks conferences.requirements, the one place for what a step needs."""
+def _requirements_met(action):
+    """The FSM's condition hook asks the declaration what the transition still needs."""
 
     def check(instance):
-        from conferences.requirements import missing_for
+        return not action.missing(instance)
 
-        return not missing_for(instance, name)
-
-    check.__name__ = f"requirements_for_{name}"
+    check.__name__ = f"requirements_for_{action.name}"
     return check
 
 
-# R9: the longest timescale, in weeks, a screening may set for the plan to reduce the risk (two years).
-MOST_SCREENING_WEEKS = 104
+def _request_transition(action):
+    """The FSM method of one declared transition: where it may go from, where to, and its two hooks."""
+
+    def take(self, *args):
+        # Several targets: the declaration's route picks one from the service's arguments.
+        return action.route(*args) if action.route else None
+
+    take.__name__ = take.__qualname__ = action.name
+    take.__doc__ = action.trail
+    target = RETURN_VALUE(*action.targets) if action.route else action.target
+    return transition(
+        field="state",
+        source=list(action.source),
+        target=target,
+        conditions=[_requirements_met(action)],
+        permission=_permitted(action.name),
+    )(take)
+
+
+def _challenge_step(step):
+    def take(self):
+        pass
+
+    take.__name__ = take.__qualname__ = step.name
+    take.__doc__ = step.trail
+    return transition(field="state", source=list(step.source), target=step.target)(take)
+
+
+# The state machines, built from conferences/actions.py: a transition is declared there, never here.
+# Call them only through conferences.transitions and conferences.records, never directly.
+RequestTransitions = type(
+    "RequestTransitions", (), {name: _request_transition(action) for name, action in ACTIONS.items()}
+)
+ChallengeSteps = type("ChallengeSteps", (), {name: _challenge_step(step) for name, step in CHALLENGE_STEPS.items()})
 
 
 @tracked
-class ConferenceRequest(ConcurrentTransitionMixin, models.Model):
+class ConferenceRequest(ConcurrentTransitionMixin, RequestTransitions, models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="conference_requests")
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True)
     created_by = models.ForeignKey(
@@ -175,138 +190,42 @@ class ConferenceRequest(ConcurrentTransitionMixin, models.Model):
 
     conference_held_on = models.DateField(null=True, blank=True)
 
+    # What a person saw: every change to the request or to a fact recorded on it raises this, by
+    # trigger, so a form sent against an older version is refused (conferences/transitions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state"])]
+        triggers = [
+            pgtrigger.Trigger(
+                name="next_version",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*"),
+                func="NEW.version := OLD.version + 1; RETURN NEW;",
+            )
+        ]
 
     def __str__(self):
         return f"Request {self.pk} for {self.child}"
 
-    # The transitions. Call them only through conferences.transitions, never directly.
-
-    @transition(
-        field=state,
-        source=State.DRAFT,
-        target=State.PRIOR_PLAN_CHECK,
-        conditions=[_requirements_met("submit")],
-        permission=_permitted("submit"),
-    )
-    def submit(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.PRIOR_PLAN_CHECK,
-        target=State.READY_TO_CONVENE,
-        conditions=[_requirements_met("confirm_no_previous_plan")],
-        permission=_permitted("confirm_no_previous_plan"),
-    )
-    def confirm_no_previous_plan(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.PRIOR_PLAN_CHECK,
-        target=State.MANAGER_DISCUSSION,
-        conditions=[_requirements_met("confirm_previous_plan")],
-        permission=_permitted("confirm_previous_plan"),
-    )
-    def confirm_previous_plan(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.MANAGER_DISCUSSION,
-        target=State.CLOSED_ALTERNATIVE_ROUTE,
-        conditions=[_requirements_met("choose_alternative_route")],
-        permission=_permitted("choose_alternative_route"),
-    )
-    def choose_alternative_route(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.MANAGER_DISCUSSION,
-        target=State.CPC_SCREENING,
-        conditions=[_requirements_met("proceed")],
-        permission=_permitted("proceed"),
-    )
-    def proceed(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.CPC_SCREENING,
-        target=State.DRAFT,
-        conditions=[_requirements_met("return_for_information")],
-        permission=_permitted("return_for_information"),
-    )
-    def return_for_information(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.CPC_SCREENING,
-        target=State.DECLINED,
-        conditions=[_requirements_met("decline")],
-        permission=_permitted("decline"),
-    )
-    def decline(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.CPC_SCREENING,
-        target=RETURN_VALUE(State.READY_TO_CONVENE, State.HEAD_OF_SERVICE_SIGNOFF),
-        conditions=[_requirements_met("accept")],
-        permission=_permitted("accept"),
-    )
-    def accept(self, plan_number: int):
-        return State.HEAD_OF_SERVICE_SIGNOFF if plan_number >= 3 else State.READY_TO_CONVENE
-
-    @transition(
-        field=state,
-        source=State.HEAD_OF_SERVICE_SIGNOFF,
-        target=State.READY_TO_CONVENE,
-        conditions=[_requirements_met("agree")],
-        permission=_permitted("agree"),
-    )
-    def agree(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.HEAD_OF_SERVICE_SIGNOFF,
-        target=State.DECLINED,
-        conditions=[_requirements_met("refuse")],
-        permission=_permitted("refuse"),
-    )
-    def refuse(self):
-        pass
-
-    @transition(
-        field=state,
-        source=State.READY_TO_CONVENE,
-        target=State.CONVENED,
-        conditions=[_requirements_met("record_conference")],
-        permission=_permitted("record_conference"),
-    )
-    def record_conference(self):
-        pass
-
-    @transition(
-        field=state,
-        source=OPEN_STATES,
-        target=State.WITHDRAWN,
-        conditions=[_requirements_met("withdraw")],
-        permission=_permitted("withdraw"),
-    )
-    def withdraw(self):
-        pass
-
     @property
     def is_open(self):
         return self.state in OPEN_STATES
+
+
+def raises_request_version():
+    """A fact recorded beside the request (a service, a sibling decision, a challenge) is a new version of it."""
+    return pgtrigger.Trigger(
+        name="raises_request_version",
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        when=pgtrigger.After,
+        func=(
+            "UPDATE conferences_conferencerequest SET version = version + 1 "
+            "WHERE id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.request_id ELSE NEW.request_id END); RETURN NULL;"
+        ),
+    )
 
 
 class ConferenceRequestUserObjectPermission(UserObjectPermissionBase):
@@ -335,6 +254,7 @@ class ProposedService(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["request", "name"], name="proposed_service_unique")]
+        triggers = [raises_request_version()]
 
     def __str__(self):
         return self.name
@@ -351,16 +271,10 @@ class SiblingDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "sibling"], name="sibling_decision_unique")]
+        triggers = [raises_request_version()]
 
     def __str__(self):
         return f"{self.sibling}: {'include' if self.include_in_conference else 'not included'}"
-
-
-class ChallengeState(models.TextChoices):
-    ISSUED = "issued", "Issued, response due"
-    RESPONDED = "responded", "Responded"
-    RESOLVED = "resolved", "Resolved"
-    ESCALATED = "escalated", "Escalated"
 
 
 class ChallengeTrigger(models.TextChoices):
@@ -370,7 +284,7 @@ class ChallengeTrigger(models.TextChoices):
 
 
 @tracked
-class Challenge(ConcurrentTransitionMixin, models.Model):
+class Challenge(ConcurrentTransitionMixin, ChallengeSteps, models.Model):
     """The CPC's challenge and resolution (R11). It runs beside the request and never holds up the conference."""
 
     request = models.ForeignKey(ConferenceRequest, on_delete=models.PROTECT, related_name="challenges")
@@ -393,18 +307,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        triggers = [raises_request_version()]
 
     def __str__(self):
         return f"Challenge {self.pk} on request {self.request_id}"
-
-    @transition(field=state, source=ChallengeState.ISSUED, target=ChallengeState.RESPONDED)
-    def respond(self):
-        pass
-
-    @transition(field=state, source=ChallengeState.RESPONDED, target=ChallengeState.RESOLVED)
-    def resolve(self):
-        pass
-
-    @transition(field=state, source=[ChallengeState.ISSUED, ChallengeState.RESPONDED], target=ChallengeState.ESCALATED)
-    def escalate(self):
-        pass

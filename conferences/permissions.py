@@ -1,53 +1,17 @@
-"""Who may act on a conference request: the one place for every transition's and record's permission.
+"""Who may act on a conference request: the one place that checks a transition's or record's permission.
 
-A person may act when their role does that work, they hold the request (object permission by team
-or service area, or a council-wide role), and, for an approval, they did not submit it themselves.
+A person may act when their role is in the party the action's declaration names (conferences/actions.py;
+by default whoever acts at the stage, conferences/stages.py), they hold the request (object permission
+by team or service area, or a council-wide role), and, for an approval, they did not submit it themselves.
 """
 
 from guardian.shortcuts import get_objects_for_user
 
 from cases.permissions import access_groups, sync_object_access
-from conferences.models import State
-from people.roles import AREA_ROLES, TEAM_ROLES, Role, role_of
+from conferences.actions import ACTIONS, CHALLENGE_STEPS, RECORDS, START_REQUEST
+from people.roles import role_of
 
 REQUEST_PERMS = ("conferences.view_conferencerequest", "conferences.change_conferencerequest")
-
-TRANSITION_ROLES = {
-    "submit": TEAM_ROLES,
-    "confirm_no_previous_plan": TEAM_ROLES,
-    "confirm_previous_plan": TEAM_ROLES,
-    "proceed": AREA_ROLES,
-    "choose_alternative_route": AREA_ROLES,
-    "return_for_information": {Role.CP_CHAIR},
-    "decline": {Role.CP_CHAIR},
-    "accept": {Role.CP_CHAIR},
-    "agree": {Role.HEAD_OF_SERVICE},
-    "refuse": {Role.HEAD_OF_SERVICE},
-    "record_conference": {Role.CP_CHAIR},
-    "withdraw": TEAM_ROLES | AREA_ROLES,
-}
-
-# Decisions that approve the request: never taken by the person who asked for it.
-APPROVALS = {"proceed", "accept", "agree"}
-
-# What a case holder may still write, and when: the proposal only while drafting, the rest until screening ends.
-CASE_HOLDER_EDIT_STATES = {State.DRAFT, State.PRIOR_PLAN_CHECK, State.MANAGER_DISCUSSION, State.CPC_SCREENING}
-
-RECORD_RULES = {
-    # record: (roles, states)
-    "proposal": (TEAM_ROLES, {State.DRAFT}),
-    "partners_informed": (TEAM_ROLES, CASE_HOLDER_EDIT_STATES),
-    "analysis": (TEAM_ROLES, CASE_HOLDER_EDIT_STATES),
-    "service_rationale": (TEAM_ROLES, CASE_HOLDER_EDIT_STATES),
-    "sibling_decision": (TEAM_ROLES, CASE_HOLDER_EDIT_STATES),
-    "cp_chair_conversation": (TEAM_ROLES | {Role.CP_CHAIR}, CASE_HOLDER_EDIT_STATES),
-    "cp_manager_consultation": (
-        {Role.CP_CHAIR, Role.CP_MANAGER},
-        {State.MANAGER_DISCUSSION, State.CPC_SCREENING, State.HEAD_OF_SERVICE_SIGNOFF},
-    ),
-    "screening": ({Role.CP_CHAIR}, {State.CPC_SCREENING}),
-    "issue_challenge": ({Role.CP_CHAIR}, {State.CPC_SCREENING, State.HEAD_OF_SERVICE_SIGNOFF, State.READY_TO_CONVENE}),
-}
 
 
 def can_view_request(user, request) -> bool:
@@ -64,12 +28,16 @@ def holds_request(user, request) -> bool:
 
 
 def transition_refusal(user, request, name) -> str | None:
-    """Why this person may not take this transition on this request, or None if they may."""
-    if role_of(user) not in TRANSITION_ROLES[name]:
+    """Why this person may not take this transition on this request, or None if they may.
+
+    Who may take it is the party its declaration names: by default, whoever acts at its source stage.
+    """
+    action = ACTIONS[name]
+    if role_of(user) not in action.party.roles:
         return "Your role does not take this decision."
     if not holds_request(user, request):
         return "This request belongs to another team or service area."
-    if name in APPROVALS and user.pk in {request.created_by_id, request.submitted_by_id}:
+    if action.approval and user.pk in {request.created_by_id, request.submitted_by_id}:
         return "You cannot approve a request that you made."
     return None
 
@@ -79,7 +47,8 @@ def may_transition(user, request, name) -> bool:
 
 
 def record_refusal(user, request, record) -> str | None:
-    roles, states = RECORD_RULES[record]
+    declared = RECORDS[record]
+    roles, states = declared.by.roles, declared.states
     if role_of(user) not in roles:
         return "Your role does not record this."
     if not holds_request(user, request):
@@ -96,13 +65,12 @@ def may_record(user, request, record) -> bool:
 def may_start_request(user, child) -> bool:
     from cases.permissions import can_change_child
 
-    return role_of(user) in TEAM_ROLES and can_change_child(user, child)
+    return role_of(user) in START_REQUEST.by.roles and can_change_child(user, child)
 
 
 def challenge_refusal(user, challenge, action) -> str | None:
-    """respond: the team manager of the child's team; resolve or escalate: a CP chair."""
-    roles = {"respond": {Role.TEAM_MANAGER}, "resolve": {Role.CP_CHAIR}, "escalate": {Role.CP_CHAIR}}[action]
-    if role_of(user) not in roles:
+    """respond: the team manager of the child's team; resolve or escalate: a CP chair (as declared)."""
+    if role_of(user) not in CHALLENGE_STEPS[action].party.roles:
         return "Your role does not take this step in a challenge."
     if not holds_request(user, challenge.request):
         return "This challenge belongs to another team."

@@ -1,7 +1,9 @@
 """Recording the facts a request needs: the proposal, the analysis, the conversations, the challenge.
 
-Each function locks the request, checks that this person may record this now
-(conferences/permissions.py), validates, saves and writes an audit event with what changed.
+Each record and challenge step is declared in conferences/actions.py (who may record it, when, its
+event name and words). Each public function here is one durable transaction: it locks the request,
+checks that this person may record this now, validates, saves and writes an audit event with what
+changed. A page that saves several records calls one function that saves them together.
 """
 
 from datetime import date
@@ -13,18 +15,19 @@ from django.utils import timezone
 from audit.services import changed, record_event, snapshot
 from cases.census_rules import unknown_codes
 from cases.models import Child
+from conferences import actions
+from conferences.actions import ChallengeStep, Record
 from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import (
-    MOST_SCREENING_WEEKS,
     OPEN_STATES,
+    SCREENING_TIMESCALE_WEEKS,
     Challenge,
-    ChallengeState,
     ChallengeTrigger,
     ConferenceRequest,
     ProposedService,
     SiblingDecision,
 )
-from conferences.permissions import challenge_refusal, may_start_request, record_refusal
+from conferences.permissions import challenge_refusal, may_start_request
 from conferences.transitions import locked_request
 
 
@@ -32,7 +35,7 @@ def start_request(child: Child, user) -> ConferenceRequest:
     """A social worker, practice lead or team manager starts a draft request for a child they hold."""
     if not may_start_request(user, child):
         raise NotPermitted("Only the child's team can start a conference request.")
-    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action="start_request"):
+    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action=actions.START_REQUEST.event):
         Child.objects.select_for_update().get(pk=child.pk)
         existing = child.conference_requests.filter(state__in=OPEN_STATES).first()
         if existing:
@@ -40,14 +43,14 @@ def start_request(child: Child, user) -> ConferenceRequest:
         if child.plans.filter(end_date__isnull=True).exists():
             raise ActionRefused("The child is on a CP plan now: that calls for a review conference, not a new request.")
         request = ConferenceRequest.objects.create(child=child, created_by=user)
-        record_event(user, "start_request", request=request, state_after=request.state)
+        record_event(user, actions.START_REQUEST.event, request=request, state_after=request.state)
         return request
 
 
-def _update(request, user, record, values: dict, *, validate=None):
+def _update(request, user, record: Record, values: dict, *, validate=None):
     """Record `values` on a request already locked by this action's transaction."""
-    with pghistory.context(user=user.pk, action=record):
-        refusal = record_refusal(user, request, record)
+    with pghistory.context(user=user.pk, action=record.event):
+        refusal = record.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)
         if validate:
@@ -62,7 +65,7 @@ def _update(request, user, record, values: dict, *, validate=None):
         if new:
             record_event(
                 user,
-                f"record_{record}",
+                record.event,
                 request=request,
                 before=old,
                 after=new,
@@ -78,9 +81,17 @@ def _codes_valid(request, values):
 
 
 def update_proposal(
-    request_id, user, *, reason, categories, factors, strategy_discussion_date=None, expected_state=None
+    request_id,
+    user,
+    *,
+    reason,
+    categories,
+    factors,
+    strategy_discussion_date=None,
+    expected_state=None,
+    expected_version=None,
 ):
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update_proposal(request, user, reason, categories, factors, strategy_discussion_date)
 
 
@@ -88,7 +99,7 @@ def _update_proposal(request, user, reason, categories, factors, strategy_discus
     return _update(
         request,
         user,
-        "proposal",
+        actions.PROPOSAL,
         {
             "reason": reason.strip(),
             "proposed_categories": sorted(set(categories)),
@@ -99,17 +110,26 @@ def _update_proposal(request, user, reason, categories, factors, strategy_discus
     )
 
 
-def set_proposed_services(request_id, user, names, *, expected_state=None):
+def set_proposed_services(request_id, user, names, *, expected_state=None, expected_version=None):
     """Replace the proposed services by name, keeping the rationale already written for any kept."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _set_proposed_services(request, user, names)
 
 
 def save_proposal(
-    request_id, user, *, reason, categories, factors, services, strategy_discussion_date=None, expected_state=None
+    request_id,
+    user,
+    *,
+    reason,
+    categories,
+    factors,
+    services,
+    strategy_discussion_date=None,
+    expected_state=None,
+    expected_version=None,
 ):
     """The worker's proposal page: the proposal and its services, saved together or not at all."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         _update_proposal(request, user, reason, categories, factors, strategy_discussion_date)
         return _set_proposed_services(request, user, services)
 
@@ -117,7 +137,7 @@ def save_proposal(
 def _set_proposed_services(request, user, names):
     names = sorted({name.strip() for name in names if name.strip()})
     with pghistory.context(user=user.pk):
-        refusal = record_refusal(user, request, "proposal")
+        refusal = actions.PROPOSED_SERVICES.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)
         before = sorted(request.proposed_services.values_list("name", flat=True))
@@ -127,7 +147,7 @@ def _set_proposed_services(request, user, names):
         if before != names:
             record_event(
                 user,
-                "record_proposed_services",
+                actions.PROPOSED_SERVICES.event,
                 request=request,
                 before={"services": before},
                 after={"services": names},
@@ -147,8 +167,9 @@ def record_service_rationale(
     gap_resolve_by=None,
     gap_caused_by_partner_agency=False,
     expected_state=None,
+    expected_version=None,
 ):
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_service_rationale(
             request,
             user,
@@ -162,9 +183,9 @@ def record_service_rationale(
         )
 
 
-def record_service_rationales(request_id, user, rationales: dict, *, expected_state=None):
+def record_service_rationales(request_id, user, rationales: dict, *, expected_state=None, expected_version=None):
     """The repeated-services page: each service's rationale ({service id: its answers}), all or none."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return [_record_service_rationale(request, user, pk, **answers) for pk, answers in rationales.items()]
 
 
@@ -189,7 +210,7 @@ def _record_service_rationale(
         "gap_caused_by_partner_agency",
     ]
     with pghistory.context(user=user.pk):
-        refusal = record_refusal(user, request, "service_rationale")
+        refusal = actions.SERVICE_RATIONALE.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)
         try:
@@ -207,13 +228,15 @@ def _record_service_rationale(
         old, new = changed(before, snapshot(service, fields))
         if new:
             record_event(
-                user, "record_service_rationale", request=request, description=service.name, before=old, after=new
+                user, actions.SERVICE_RATIONALE.event, request=request, description=service.name, before=old, after=new
             )
         return service
 
 
-def record_partners_informed(request_id, user, *, informed_on: date, context: str, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_partners_informed(
+    request_id, user, *, informed_on: date, context: str, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_partners_informed(request, user, informed_on, context)
 
 
@@ -226,14 +249,16 @@ def _record_partners_informed(request, user, informed_on, context):
     return _update(
         request,
         user,
-        "partners_informed",
+        actions.PARTNERS_INFORMED,
         {"partners_informed_on": informed_on, "partners_informed_context": context.strip()},
         validate=validate,
     )
 
 
-def record_analysis(request_id, user, *, time_since, plan_length, risks, services, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_analysis(
+    request_id, user, *, time_since, plan_length, risks, services, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_analysis(request, user, time_since, plan_length, risks, services)
 
 
@@ -241,7 +266,7 @@ def _record_analysis(request, user, time_since, plan_length, risks, services):
     return _update(
         request,
         user,
-        "analysis",
+        actions.ANALYSIS,
         {
             "analysis_time_since": time_since.strip(),
             "analysis_plan_length": plan_length.strip(),
@@ -262,47 +287,58 @@ def save_repeat_analysis(
     risks,
     services,
     expected_state=None,
+    expected_version=None,
 ):
     """The worker's repeat-plan page: partners told (R3) and the four-point analysis (R4-R7), all or none."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         _record_partners_informed(request, user, partners_informed_on, partners_informed_context)
         return _record_analysis(request, user, time_since, plan_length, risks, services)
 
 
-def record_cp_chair_conversation(request_id, user, *, conversation, held_on=None, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_cp_chair_conversation(
+    request_id, user, *, conversation, held_on=None, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update(
             request,
             user,
-            "cp_chair_conversation",
+            actions.CP_CHAIR_CONVERSATION,
             {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
         )
 
 
-def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_cp_manager_consultation(request_id, user, *, consultation, expected_state=None, expected_version=None):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update(
             request,
             user,
-            "cp_manager_consultation",
+            actions.CP_MANAGER_CONSULTATION,
             {"cp_manager_consultation": consultation.strip(), "cp_manager_consulted_by": user},
         )
 
 
 def record_screening(
-    request_id, user, *, difference, timescale_weeks, challenge_not_issued_reason="", expected_state=None
+    request_id,
+    user,
+    *,
+    difference,
+    timescale_weeks,
+    challenge_not_issued_reason="",
+    expected_state=None,
+    expected_version=None,
 ):
     def validate(request, values):
         weeks = values["screening_timescale_weeks"]
-        if weeks is not None and not 1 <= weeks <= MOST_SCREENING_WEEKS:
-            return [f"The timescale must be between 1 and {MOST_SCREENING_WEEKS} weeks."]
+        allowed = SCREENING_TIMESCALE_WEEKS
+        if weeks is not None and weeks not in allowed:
+            return [f"The timescale must be between {allowed[0]} and {allowed[-1]} weeks."]
         return []
 
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _update(
             request,
             user,
-            "screening",
+            actions.SCREENING,
             {
                 "screening_difference": difference.strip(),
                 "screening_timescale_weeks": timescale_weeks,
@@ -312,20 +348,22 @@ def record_screening(
         )
 
 
-def record_sibling_decision(request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None):
-    with locked_request(request_id, expected_state) as request:
+def record_sibling_decision(
+    request_id, user, *, sibling_id, include: bool, reason: str, expected_state=None, expected_version=None
+):
+    with locked_request(request_id, expected_state, expected_version) as request:
         return _record_sibling_decision(request, user, sibling_id, include, reason)
 
 
-def record_sibling_decisions(request_id, user, decisions, *, expected_state=None):
+def record_sibling_decisions(request_id, user, decisions, *, expected_state=None, expected_version=None):
     """The siblings page: every (sibling id, include, reason) decided on it, all or none."""
-    with locked_request(request_id, expected_state) as request:
+    with locked_request(request_id, expected_state, expected_version) as request:
         return [_record_sibling_decision(request, user, *decision) for decision in decisions]
 
 
 def _record_sibling_decision(request, user, sibling_id, include, reason):
     with pghistory.context(user=user.pk):
-        refusal = record_refusal(user, request, "sibling_decision")
+        refusal = actions.SIBLING_DECISION.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)
         if not request.child.siblings().filter(pk=sibling_id).exists():
@@ -339,17 +377,19 @@ def _record_sibling_decision(request, user, sibling_id, include, reason):
         )
         record_event(
             user,
-            "record_sibling_decision",
+            actions.SIBLING_DECISION.event,
             request=request,
             after={"sibling": sibling_id, "include_in_conference": include, "reason": reason.strip()},
         )
         return decision
 
 
-def issue_challenge(request_id, user, *, triggers, challenge, response_due: date, expected_state=None):
+def issue_challenge(
+    request_id, user, *, triggers, challenge, response_due: date, expected_state=None, expected_version=None
+):
     """R11: the CPC issues a challenge and resolution; it runs beside the request."""
-    with locked_request(request_id, expected_state) as request, pghistory.context(user=user.pk):
-        refusal = record_refusal(user, request, "issue_challenge")
+    with locked_request(request_id, expected_state, expected_version) as request, pghistory.context(user=user.pk):
+        refusal = actions.ISSUE_CHALLENGE.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)
         problems = []
@@ -372,7 +412,7 @@ def issue_challenge(request_id, user, *, triggers, challenge, response_due: date
         )
         record_event(
             user,
-            "issue_challenge",
+            actions.ISSUE_CHALLENGE.event,
             request=request,
             challenge=issued,
             state_after=issued.state,
@@ -381,83 +421,46 @@ def issue_challenge(request_id, user, *, triggers, challenge, response_due: date
         return issued
 
 
-# How each challenge step reads in a refusal: "it cannot be answered now".
-STEP_DONE = {"respond": "answered", "resolve": "resolved", "escalate": "escalated"}
-
-
-def _challenge_step(challenge_id, user, action, *, text_field, text, stamp_by, stamp_at, expected_state=None):
-    with transaction.atomic(durable=True), pghistory.context(user=user.pk):
+def _challenge_step(challenge_id, user, step: ChallengeStep, text, *, expected_state=None):
+    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action=step.event):
         try:
             challenge = Challenge.objects.select_for_update().select_related("request__child").get(pk=challenge_id)
         except Challenge.DoesNotExist:
             raise NotFound("The challenge does not exist.") from None
         if expected_state and challenge.state != expected_state:
             raise RequestChanged("The challenge changed while you were looking at it. Look at it again.")
-        refusal = challenge_refusal(user, challenge, action)
+        refusal = challenge_refusal(user, challenge, step.name)
         if refusal:
             raise NotPermitted(refusal)
         if not text.strip():
-            raise ActionRefused("Write the " + ("response." if action == "respond" else "resolution."))
+            raise ActionRefused(step.text_needed)
         state_before = challenge.state
-        if (
-            state_before not in {ChallengeState.ISSUED, ChallengeState.RESPONDED}
-            or (action == "resolve" and state_before != ChallengeState.RESPONDED)
-            or (action == "respond" and state_before != ChallengeState.ISSUED)
-        ):
-            raise ActionRefused(
-                f"The challenge is '{challenge.get_state_display()}': it cannot be {STEP_DONE[action]} now."
-            )
-        setattr(challenge, text_field, text.strip())
-        setattr(challenge, stamp_by, user)
-        setattr(challenge, stamp_at, timezone.now())
-        getattr(challenge, action)()
+        if state_before not in step.source:
+            raise ActionRefused(f"The challenge is '{challenge.get_state_display()}': it cannot be {step.past} now.")
+        setattr(challenge, step.text_field, text.strip())
+        setattr(challenge, step.stamp_by, user)
+        setattr(challenge, step.stamp_at, timezone.now())
+        getattr(challenge, step.name)()
         challenge.save()
         record_event(
             user,
-            f"{action}_challenge",
+            step.event,
             request=challenge.request,
             challenge=challenge,
             state_before=state_before,
             state_after=challenge.state,
-            after={text_field: text.strip()},
+            after={step.text_field: text.strip()},
         )
         return challenge
 
 
 def respond_to_challenge(challenge_id, user, *, response, expected_state=None):
-    return _challenge_step(
-        challenge_id,
-        user,
-        "respond",
-        text_field="response",
-        text=response,
-        stamp_by="responded_by",
-        stamp_at="responded_at",
-        expected_state=expected_state,
-    )
+    return _challenge_step(challenge_id, user, actions.RESPOND, response, expected_state=expected_state)
 
 
 def resolve_challenge(challenge_id, user, *, resolution, expected_state=None):
-    return _challenge_step(
-        challenge_id,
-        user,
-        "resolve",
-        text_field="resolution",
-        text=resolution,
-        stamp_by="closed_by",
-        stamp_at="closed_at",
-        expected_state=expected_state,
-    )
+    return _challenge_step(challenge_id, user, actions.RESOLVE, resolution, expected_state=expected_state)
 
 
 def escalate_challenge(challenge_id, user, *, resolution, expected_state=None):
-    return _challenge_step(
-        challenge_id,
-        user,
-        "escalate",
-        text_field="resolution",
-        text=resolution,
-        stamp_by="closed_by",
-        stamp_at="closed_at",
-        expected_state=expected_state,
-    )
+    return _challenge_step(challenge_id, user, actions.ESCALATE, resolution, expected_state=expected_state)

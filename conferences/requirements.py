@@ -1,16 +1,16 @@
 """What each transition needs recorded before it may happen: the one place for these conditions.
 
-`missing_for(request, name)` lists, in words a worker can act on, every fact still missing. The
-FSM's conditions, the service functions, the pages' "still required" panel and the reports all
-ask this module; the assessment decides which of the rules' steps apply.
+`missing_for(request, name)` lists, in words a worker can act on, every fact still missing: it asks
+the transition's declaration (conferences/actions.py), which names the checks below. The FSM's
+conditions, the service functions, the pages' "still required" panel and the API all ask it; the
+assessment decides which of the rules' steps apply. This module imports no model at load, so the
+declarations (and the models that read them) may import it.
 """
 
 from conferences import assessment as steps
 from conferences.assessment import AssessmentError
-from conferences.models import ConferenceRequest, HistorySource, State
 from conferences.selectors import assessment_for
-
-ALL_SOURCES = {HistorySource.THIS_COUNCIL, HistorySource.OTHER_COUNCILS}
+from conferences.stages import OPEN_STATES, State
 
 
 def _assessment_or_problem(request):
@@ -34,7 +34,7 @@ def _proposal_missing(request) -> list[str]:
 
 
 def _other_open_request(request) -> bool:
-    from conferences.models import OPEN_STATES
+    from conferences.models import ConferenceRequest
 
     return (
         ConferenceRequest.objects.filter(child_id=request.child_id, state__in=OPEN_STATES)
@@ -53,7 +53,9 @@ def _sibling_missing(request) -> list[str]:
 def step_missing(request, step, assessment) -> list[str]:
     """What is missing for one of the assessment's required steps (names as in DESIGN.md section 3)."""
     if step == steps.PRIOR_PLAN_CHECK:
-        if not ALL_SOURCES <= set(request.sources_checked):
+        from conferences.models import HistorySource
+
+        if not set(HistorySource) <= set(request.sources_checked):
             return ["Check the child's CP history in this council's records and in other councils' (CP-IS)."]
         return []
     if step == steps.SIBLING_CONSIDERATION:
@@ -114,64 +116,77 @@ def _head_of_service_missing(request) -> list[str]:
     return missing
 
 
-# The steps each transition checks, among those the assessment requires.
-STEPS_CHECKED_AT = {
-    "confirm_no_previous_plan": [steps.PRIOR_PLAN_CHECK, steps.SIBLING_CONSIDERATION],
-    "confirm_previous_plan": [steps.PRIOR_PLAN_CHECK],
-    "proceed": [steps.MANAGER_DISCUSSION, steps.SERVICE_MANAGER_RATIONALE],
-    "accept": [
-        steps.PARTNERS_INFORMED,
-        steps.REPEAT_ANALYSIS,
-        steps.REPEATED_SERVICE_RATIONALE,
-        steps.SIBLING_CONSIDERATION,
-        steps.CP_CHAIR_CONVERSATION,
-        steps.CP_MANAGER_CONSULTATION,
-        steps.CPC_SCREENING,
-        steps.CHALLENGE_AND_RESOLUTION,
-    ],
-    "agree": [steps.HEAD_OF_SERVICE_SIGNOFF],
-}
+# What each transition needs beyond the assessment's steps: conferences/actions.py names these in its
+# declarations, and `missing_for` asks the declaration.
+
+
+def proposal_complete(request) -> list[str]:
+    """submit: the proposal, no other open request for the child, and a history that can be assessed."""
+    missing = _proposal_missing(request)
+    if _other_open_request(request):
+        missing.append("The child already has an open conference request.")
+    if request.proposed_categories:
+        assessment, problem = _assessment_or_problem(request)
+        if problem:
+            missing.append(problem)
+    return missing
+
+
+def reason_given(request) -> list[str]:
+    return [] if request.decision_reason.strip() else ["Give the reason."]
+
+
+def questions_written(request) -> list[str]:
+    return [] if request.returned_questions.strip() else ["Write the questions the worker must answer."]
+
+
+def conference_date_given(request) -> list[str]:
+    return [] if request.conference_held_on else ["Enter the date the conference was held."]
+
+
+def route_and_rationale_given(request) -> list[str]:
+    missing = []
+    if not request.alternative_route:
+        missing.append("Choose the alternative route.")
+    if not request.manager_rationale.strip():
+        missing.append("Give the rationale for the decision.")
+    return missing
+
+
+def history_shows_a_previous_plan(request, assessment) -> list[str]:
+    if not assessment.is_repeat:
+        return ["The child has no previous plan on record: confirm that there is none."]
+    return []
+
+
+def history_shows_no_previous_plan(request, assessment) -> list[str]:
+    if assessment.is_repeat:
+        return [f"The child has {assessment.previous_plans} previous plan(s): this is a repeat request."]
+    return []
 
 
 def missing_for(request, name) -> list[str]:
-    """Every fact still missing before `name` may happen to `request`; empty when it may."""
-    if name == "submit":
-        missing = _proposal_missing(request)
-        if _other_open_request(request):
-            missing.append("The child already has an open conference request.")
-        if request.proposed_categories:
-            assessment, problem = _assessment_or_problem(request)
-            if problem:
-                missing.append(problem)
-        return missing
-    if name in ("decline", "refuse", "withdraw"):
-        return [] if request.decision_reason.strip() else ["Give the reason."]
-    if name == "return_for_information":
-        return [] if request.returned_questions.strip() else ["Write the questions the worker must answer."]
-    if name == "record_conference":
-        return [] if request.conference_held_on else ["Enter the date the conference was held."]
-    if name == "choose_alternative_route":
-        missing = []
-        if not request.alternative_route:
-            missing.append("Choose the alternative route.")
-        if not request.manager_rationale.strip():
-            missing.append("Give the rationale for the decision.")
-        return missing
+    """Every fact still missing before transition `name` may happen to `request`; empty when it may."""
+    from conferences.actions import ACTIONS
 
+    return ACTIONS[name].missing(request)
+
+
+def missing_in_steps(request, checks, history_needs=()) -> list[str]:
+    """What the assessment's required steps among `checks` still lack, after `history_needs` hold."""
     assessment, problem = _assessment_or_problem(request)
     if problem:
         return [problem]
-    if name == "confirm_previous_plan" and not assessment.is_repeat:
-        return ["The child has no previous plan on record: confirm that there is none."]
-    if name == "confirm_no_previous_plan" and assessment.is_repeat:
-        return [f"The child has {assessment.previous_plans} previous plan(s) on record: this is a repeat request."]
+    for need in history_needs:
+        refused = need(request, assessment)
+        if refused:
+            return refused
     required = set(assessment.required_steps)
     missing = []
-    for step in STEPS_CHECKED_AT.get(name, []):
+    for step in checks:
         if step in required:
             missing += step_missing(request, step, assessment)
-    # The manager discussion (R2) and the Service Manager's rationale (R8) are one record: say it once.
-    return list(dict.fromkeys(missing))
+    return missing
 
 
 def outstanding_steps(request) -> dict[str, list[str]]:

@@ -22,6 +22,7 @@ def plan_records(child, started_before: date | None = None) -> list[PlanRecord]:
             services=frozenset(service.name for service in plan.services.all()),
             outstanding_actions_at_closure=plan.outstanding_actions_at_closure,
             core_group_actions_not_implemented=plan.core_group_actions_not_implemented,
+            number_of_previous_plans=plan.declared_previous_plans,
         )
         for plan in child.plans.all()
         if started_before is None or plan.start_date < started_before
@@ -73,5 +74,62 @@ def try_assessment(
 
 
 def request_version(request) -> int:
-    """How many times the request's row has changed: every change is a row in its history (pghistory)."""
-    return request.events.count()
+    """The version of the request a person (or an API client) saw: raised by trigger on every change to
+    the request or to a fact recorded beside it (conferences/models.py), so it is read from the row."""
+    from conferences.models import ConferenceRequest
+
+    return ConferenceRequest.objects.values_list("version", flat=True).get(pk=request.pk)
+
+
+# Fields that change with every save or say nothing a person decides on.
+_NOT_SHOWN_AS_CHANGES = {"id", "version", "stage_entered_at", "child", "created_by", "created_at"}
+
+
+def _shown(request, field, value):
+    if value in (None, "", []):
+        return "(empty)"
+    if field.choices and not isinstance(value, list):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, list):
+        choices = dict(field.base_field.choices or []) if hasattr(field, "base_field") else {}
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    return str(value)
+
+
+def changes_since(request, seen_version: int) -> list[tuple[str, str, str]]:
+    """What differs between the version a person saw and the request now: (what, then, now).
+
+    The versions are kept in the request's history (pghistory), so the version seen is read back
+    from there; facts recorded beside the request (services, siblings, challenges) appear as the
+    audit events written since.
+    """
+    from audit.models import AuditEvent
+    from conferences.models import ConferenceRequest
+
+    events = ConferenceRequest.pgh_event_model.objects.filter(pgh_obj_id=request.pk)
+    seen = events.filter(version=seen_version).order_by("-pgh_id").first()
+    if seen is None:
+        return [("The request", f"version {seen_version}", f"version {request.version}")]
+    changes = []
+    for field in ConferenceRequest._meta.concrete_fields:
+        if field.name in _NOT_SHOWN_AS_CHANGES:
+            continue
+        then, now = getattr(seen, field.attname), getattr(request, field.attname)
+        if then != now:
+            label = str(field.verbose_name)
+            changes.append((label[:1].upper() + label[1:], _shown(request, field, then), _shown(request, field, now)))
+    later = events.filter(version__gt=seen_version).order_by("pgh_id").first()
+    since = (
+        AuditEvent.objects.filter(request=request, at__gte=later.pgh_created_at).select_related("actor")
+        if later
+        else []
+    )
+    for event in since:
+        if event.action.startswith("record_") and event.action[len("record_") :] in (
+            "proposed_services",
+            "service_rationale",
+            "sibling_decision",
+        ):
+            who = (event.actor.get_full_name() or event.actor.username) if event.actor_id else "Someone"
+            changes.append((event.action[len("record_") :].replace("_", " ").capitalize(), "", f"recorded by {who}"))
+    return changes

@@ -28,21 +28,20 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
-from conferences.models import OPEN_STATES, ChallengeState, State
+from conferences.stages import OPEN_STATES, STAGES, ChallengeState, State
 
 STATUTORY_CONFERENCE_WORKING_DAYS = 15
-
-DEFAULT_TIMESCALES = {
-    State.MANAGER_DISCUSSION.value: 2,
-    State.CPC_SCREENING.value: 2,
-    State.HEAD_OF_SERVICE_SIGNOFF.value: 2,
-    "challenge_response": 10,
-    "challenge_resolution": 20,
-}
 
 CONFERENCE = "conference"
 CHALLENGE_RESPONSE = "challenge_response"
 CHALLENGE_RESOLUTION = "challenge_resolution"
+
+# The stages' own working days (conferences/stages.py), and a challenge's: 10 to respond, 20 to resolve.
+DEFAULT_TIMESCALES = {
+    **{state.value: stage.timescale for state, stage in STAGES.items() if stage.timescale},
+    CHALLENGE_RESPONSE: 10,
+    CHALLENGE_RESOLUTION: 20,
+}
 
 # Statuses of a deadline, for tags and reminders.
 OVERDUE = "overdue"

@@ -1,9 +1,10 @@
 """The request's transitions as business actions: the only way a request changes stage.
 
-Each action locks the request's row inside one transaction, checks that it is still at the stage
-the person saw, that the person may take it (conferences/permissions.py), records the decision's
-facts, checks that everything the rules require is there (conferences/requirements.py), moves the
-state machine and writes one audit event. Any refusal rolls the whole action back.
+Each transition is declared once in conferences/actions.py; the functions here take them. Each owns
+its transaction (durable: callers cannot nest it), locks the request's row before reading anything it
+decides on, checks that the request is still as the person saw it, that the person may take it, records
+the decision's facts, checks that everything the declaration needs is there, moves the state machine
+and writes one audit event under the declared event name. Any refusal rolls the whole action back.
 """
 
 from contextlib import contextmanager
@@ -14,12 +15,13 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
+from conferences import actions
+from conferences.actions import ACTIONS as ACTIONS  # the declarations by name, for callers listing them
+from conferences.actions import Transition
 from conferences.assessment import AssessmentError
-from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
+from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged, StaleVersion
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
-from conferences.permissions import transition_refusal
-from conferences.requirements import missing_for
-from conferences.selectors import assessment_for, request_version
+from conferences.selectors import assessment_for, changes_since
 
 
 @contextmanager
@@ -45,34 +47,42 @@ def lock_request(request_id, expected_state=None, expected_version=None) -> Conf
             f"The request changed while you were looking at it: it is now at "
             f"'{request.get_state_display()}'. Look at it again before you act."
         )
-    if expected_version is not None and request_version(request) != expected_version:
-        raise RequestChanged("The request changed since you read it: read it again before you act.")
+    # The version catches what the stage cannot: a request that went back and came round to the same
+    # stage again, or a record rewritten by someone else since the page was opened.
+    if expected_version is not None and request.version != int(expected_version):
+        raise StaleVersion(
+            "Someone saved this request after you opened it. What changed is shown below and your "
+            "own answers are kept: check them against the changes, then send them again.",
+            seen_version=int(expected_version),
+            version=request.version,
+            changes=changes_since(request, int(expected_version)),
+        )
     return request
 
 
 def _transition(
-    request_id, user, name, *, expected_state=None, expected_version=None, facts=None, args=(), description=""
+    request_id, user, action, *, expected_state=None, expected_version=None, facts=None, args=(), description=""
 ):
     with locked_request(request_id, expected_state, expected_version) as request:
-        return _take(request, user, name, facts=facts, args=args, description=description)
+        return _take(request, user, action, facts=facts, args=args, description=description)
 
 
-def _take(request, user, name, *, facts=None, args=(), description=""):
-    """Take transition `name` on a request already locked by this action's transaction."""
+def _take(request, user, action: Transition, *, facts=None, args=(), description=""):
+    """Take a declared transition on a request already locked by this action's transaction."""
     facts = facts or {}
-    with pghistory.context(user=user.pk, action=name):
-        refusal = transition_refusal(user, request, name)
+    with pghistory.context(user=user.pk, action=action.event):
+        refusal = action.refusal(user, request)
         if refusal:
             raise NotPermitted(refusal)
         before = snapshot(request, facts)
         for field, value in facts.items():
             setattr(request, field, value)
-        missing = missing_for(request, name)
+        missing = action.missing(request)
         if missing:
             raise ActionRefused(missing)
         state_before = request.state
         try:
-            getattr(request, name)(*args)
+            getattr(request, action.name)(*args)
             request.stage_entered_at = timezone.now()
             request.save()
         except (TransitionNotAllowed, ConcurrentTransition):
@@ -82,7 +92,7 @@ def _take(request, user, name, *, facts=None, args=(), description=""):
         old, new = changed(before, snapshot(request, facts))
         record_event(
             user,
-            name,
+            action.event,
             request=request,
             description=description,
             state_before=state_before,
@@ -98,7 +108,7 @@ def submit(request_id, user, *, expected_state=None, expected_version=None):
     return _transition(
         request_id,
         user,
-        "submit",
+        actions.SUBMIT,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={"submitted_by": user, "submitted_at": now},
@@ -109,11 +119,11 @@ def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_stat
     """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
     sources = sorted({HistorySource(source) for source in sources_checked})
     with locked_request(request_id, expected_state, expected_version) as request:
-        name = "confirm_previous_plan" if _assessed(request).is_repeat else "confirm_no_previous_plan"
+        found = _assessed(request).is_repeat
         return _take(
             request,
             user,
-            name,
+            actions.CONFIRM_PREVIOUS_PLAN if found else actions.CONFIRM_NO_PREVIOUS_PLAN,
             facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
         )
 
@@ -131,7 +141,7 @@ def proceed(request_id, user, *, alternatives_considered, rationale, expected_st
     return _transition(
         request_id,
         user,
-        "proceed",
+        actions.PROCEED,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={
@@ -150,7 +160,7 @@ def choose_alternative_route(
     return _transition(
         request_id,
         user,
-        "choose_alternative_route",
+        actions.CHOOSE_ALTERNATIVE_ROUTE,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={
@@ -167,7 +177,7 @@ def return_for_information(request_id, user, *, questions, expected_state=None, 
     return _transition(
         request_id,
         user,
-        "return_for_information",
+        actions.RETURN_FOR_INFORMATION,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={"returned_questions": questions.strip(), "decision_reason": questions.strip()},
@@ -178,7 +188,7 @@ def decline(request_id, user, *, reason, expected_state=None, expected_version=N
     return _transition(
         request_id,
         user,
-        "decline",
+        actions.DECLINE,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={"decision_reason": reason.strip()},
@@ -188,8 +198,7 @@ def decline(request_id, user, *, reason, expected_state=None, expected_version=N
 def accept(request_id, user, *, expected_state=None, expected_version=None):
     """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
     with locked_request(request_id, expected_state, expected_version) as request:
-        plan_number = _assessed(request).plan_number
-        return _take(request, user, "accept", facts={"screened_by": user}, args=(plan_number,))
+        return _take(request, user, actions.ACCEPT, facts={"screened_by": user}, args=(_assessed(request),))
 
 
 def agree(request_id, user, *, grounds, rationale, expected_state=None, expected_version=None):
@@ -197,7 +206,7 @@ def agree(request_id, user, *, grounds, rationale, expected_state=None, expected
     return _transition(
         request_id,
         user,
-        "agree",
+        actions.AGREE,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={
@@ -212,7 +221,7 @@ def refuse(request_id, user, *, reason, expected_state=None, expected_version=No
     return _transition(
         request_id,
         user,
-        "refuse",
+        actions.REFUSE,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={"decision_reason": reason.strip(), "head_of_service_decided_by": user},
@@ -225,7 +234,7 @@ def record_conference(request_id, user, *, held_on, expected_state=None, expecte
     return _transition(
         request_id,
         user,
-        "record_conference",
+        actions.RECORD_CONFERENCE,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={"conference_held_on": held_on},
@@ -236,34 +245,13 @@ def withdraw(request_id, user, *, reason, expected_state=None, expected_version=
     return _transition(
         request_id,
         user,
-        "withdraw",
+        actions.WITHDRAW,
         expected_state=expected_state,
         expected_version=expected_version,
         facts={"decision_reason": reason.strip()},
     )
 
 
-# The transitions a page may offer, by FSM method name, for "what you can do now".
-ACTIONS = {
-    "submit": submit,
-    "confirm_previous_plan": confirm_prior_plan_check,
-    "confirm_no_previous_plan": confirm_prior_plan_check,
-    "proceed": proceed,
-    "choose_alternative_route": choose_alternative_route,
-    "return_for_information": return_for_information,
-    "decline": decline,
-    "accept": accept,
-    "agree": agree,
-    "refuse": refuse,
-    "record_conference": record_conference,
-    "withdraw": withdraw,
-}
-
-
 def available_actions(request, user) -> list[str]:
-    """The transitions this person may take on this request now (whether or not all facts are in yet)."""
-    return [
-        transition.name
-        for transition in request.get_all_state_transitions()
-        if transition.source == request.state and transition_refusal(user, request, transition.name) is None
-    ]
+    """The names of the transitions this person may take on this request now (facts or not)."""
+    return [action.name for action in actions.available_to(user, request)]

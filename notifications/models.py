@@ -9,11 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from conferences.stages import Told
+
 
 class Kind(models.TextChoices):
-    ACTION_NEEDED = "action_needed", "Action needed"
-    DECISION = "decision", "Decision"
-    INFORMATION = "information", "For information"
+    # Told as an action happens (conferences.stages.Told says which, per action), emailed at once.
+    ACTION_NEEDED = Told.ACTION_NEEDED.value, "Action needed"
+    DECISION = Told.DECISION.value, "Decision"
+    INFORMATION = Told.INFORMATION.value, "For information"
     DUE_TOMORROW = "due_tomorrow", "Due tomorrow"
     DUE_TODAY = "due_today", "Due today"
     OVERDUE = "overdue", "Overdue"
@@ -21,8 +24,6 @@ class Kind(models.TextChoices):
     PROVISION_GAP = "provision_gap", "Gap in provision"
 
 
-# Emailed as they happen: someone must act, or has been told of a decision.
-IMMEDIATE_KINDS = {Kind.ACTION_NEEDED, Kind.DECISION, Kind.INFORMATION}
 # Gathered into one email per person a day (the daily digest), instead of a flood.
 DIGEST_KINDS = {Kind.DUE_TOMORROW, Kind.DUE_TODAY, Kind.OVERDUE, Kind.ESCALATION, Kind.PROVISION_GAP}
 

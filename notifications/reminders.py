@@ -12,7 +12,8 @@ from datetime import date
 from django.conf import settings
 
 from conferences import timescales
-from conferences.models import OPEN_STATES, Challenge, ChallengeState, ConferenceRequest, ProposedService
+from conferences.models import Challenge, ConferenceRequest, ProposedService
+from conferences.stages import OPEN_CHALLENGE_STATES, OPEN_STATES
 from notifications import services
 from notifications.models import Kind
 
@@ -66,9 +67,9 @@ def _open_requests():
 
 
 def _open_challenges():
-    return Challenge.objects.filter(
-        state__in=[ChallengeState.ISSUED, ChallengeState.RESPONDED], request__state__in=OPEN_STATES
-    ).select_related("request__child__team", "issued_by")
+    return Challenge.objects.filter(state__in=OPEN_CHALLENGE_STATES, request__state__in=OPEN_STATES).select_related(
+        "request__child__team", "issued_by"
+    )
 
 
 def _provision_gaps():

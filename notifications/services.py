@@ -18,66 +18,21 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from conferences import timescales
-from conferences.models import ChallengeState, State
+from conferences import actions, stages, timescales
 from conferences.selectors import try_assessment
-from conferences.transitions import ACTIONS
 from notifications.models import DIGEST_KINDS, Kind, Notification
-from people.roles import AREA_ROLES, Role
 
 User = get_user_model()
 
-# Decisions about a request: the worker who asked is told of each one.
-DECISIONS = {
-    "proceed",
-    "choose_alternative_route",
-    "return_for_information",
-    "decline",
-    "accept",
-    "agree",
-    "refuse",
-    "record_conference",
-    "withdraw",
-}
-REQUEST_TRANSITIONS = set(ACTIONS)
-CHALLENGE_ACTIONS = {"issue_challenge", "respond_challenge", "resolve_challenge", "escalate_challenge"}
-NOTIFIED_ACTIONS = REQUEST_TRANSITIONS | CHALLENGE_ACTIONS
-
-# Stages whose entry is news for the worker (a decision, a return, or the end of the road).
-WORKER_TOLD_ON_ENTERING = {
-    State.READY_TO_CONVENE,
-    State.DECLINED,
-    State.CLOSED_ALTERNATIVE_ROUTE,
-    State.DRAFT,
-    State.CONVENED,
-    State.WITHDRAWN,
-}
-
-DECISION_TEXT = {
-    "confirm_no_previous_plan": "had its prior-plan check confirmed: no previous CP plan was found",
-    "proceed": "went forward after the manager discussion",
-    "choose_alternative_route": "was closed: the manager chose an alternative route",
-    "return_for_information": "was returned to you for more information",
-    "decline": "was declined by the CP chair",
-    "accept": "was accepted by the CP chair",
-    "agree": "was agreed by the Head of Service",
-    "refuse": "was refused by the Head of Service",
-    "record_conference": "has its conference recorded as held",
-    "withdraw": "was withdrawn",
-}
-
-ACTION_TEXT = {
-    State.MANAGER_DISCUSSION: "needs your manager discussion: the child has had a CP plan before. Record the "
-    "alternatives considered and your rationale",
-    State.CPC_SCREENING: "is ready for CP chair screening",
-    State.HEAD_OF_SERVICE_SIGNOFF: "is a third or later plan and needs the Head of Service's agreement or refusal",
-}
+# The events that tell people, as the actions' declarations say (conferences/actions.py).
+REQUEST_TRANSITIONS = actions.REQUEST_EVENTS
+CHALLENGE_ACTIONS = actions.CHALLENGE_EVENTS
+NOTIFIED_ACTIONS = actions.NOTIFIED_EVENTS
 
 # Who is told first when two reasons name the same person.
 _KIND_ORDER = [Kind.ACTION_NEEDED, Kind.DECISION, Kind.INFORMATION]
@@ -88,42 +43,12 @@ class Recipient(NamedTuple):
     kind: str
 
 
-# --- The people -------------------------------------------------------------------------------
-
-
-def _people(condition: Q) -> list:
-    return list(User.objects.filter(condition, is_active=True, staff__isnull=False).order_by("pk"))
-
-
-def _in_area(area) -> Q:
-    """Area staff hold their area directly, or through their team when they have no area of their own."""
-    return Q(staff__service_area=area) | Q(staff__service_area__isnull=True, staff__team__service_area=area)
-
-
-def area_managers(request) -> list:
-    """The Area and Service Managers of the service area of the child's team."""
-    team = request.child.team
-    return _people(Q(staff__role__in=AREA_ROLES) & _in_area(team.service_area)) if team else []
-
-
-def service_managers(request) -> list:
-    team = request.child.team
-    return _people(Q(staff__role=Role.SERVICE_MANAGER) & _in_area(team.service_area)) if team else []
-
-
-def team_managers(request) -> list:
-    team = request.child.team
-    return _people(Q(staff__role=Role.TEAM_MANAGER, staff__team=team)) if team else []
-
-
-def holders_of(role: Role) -> list:
-    return _people(Q(staff__role=role))
+# --- The people (conferences/stages.py says who they are for each stage) ---------------------
 
 
 def workers(request) -> list:
     """The worker who made the request: who submitted it, and who created it if someone else."""
-    ids = {request.created_by_id, request.submitted_by_id} - {None}
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return stages.CASE_HOLDERS.people(request)
 
 
 def _close_scrutiny(request) -> bool:
@@ -150,32 +75,29 @@ def who_to_notify(request, transition: str, *, entered: str | None = None, chall
 
 
 def _request_recipients(request, transition, entered) -> list[Recipient]:
+    """Whoever acts at the stage entered, when it says so; the CP Manager on close scrutiny; then the
+    declaration's own (the worker, of a decision)."""
+    stage = stages.STAGES[entered]
     found = []
-    if entered == State.MANAGER_DISCUSSION:
-        found += [Recipient(user, Kind.ACTION_NEEDED) for user in area_managers(request)]
-    elif entered == State.CPC_SCREENING:
-        found += [Recipient(user, Kind.ACTION_NEEDED) for user in holders_of(Role.CP_CHAIR)]
-        if _close_scrutiny(request):
-            found += [Recipient(user, Kind.INFORMATION) for user in holders_of(Role.CP_MANAGER)]
-    elif entered == State.HEAD_OF_SERVICE_SIGNOFF:
-        found += [Recipient(user, Kind.ACTION_NEEDED) for user in holders_of(Role.HEAD_OF_SERVICE)]
-    if entered in WORKER_TOLD_ON_ENTERING or transition in DECISIONS:
-        found += [Recipient(user, Kind.DECISION) for user in workers(request)]
-    return found
+    if stage.told_on_entry:
+        found += [Recipient(user, Kind.ACTION_NEEDED) for user in stage.acting.people(request)]
+    if stage.close_scrutiny_told and _close_scrutiny(request):
+        found += [Recipient(user, Kind.INFORMATION) for user in stage.close_scrutiny_told.people(request)]
+    return found + _told(actions.ACTIONS[transition].tells, request)
 
 
 def _challenge_recipients(request, transition, challenge) -> list[Recipient]:
-    if transition == "issue_challenge":
-        return [Recipient(user, Kind.ACTION_NEEDED) for user in team_managers(request)]
-    if transition == "respond_challenge":
-        return [Recipient(challenge.issued_by, Kind.ACTION_NEEDED)] if challenge.issued_by.is_active else []
-    answering = team_managers(request)
-    if challenge.responded_by_id and challenge.responded_by not in answering:
-        answering.append(challenge.responded_by)
-    found = [Recipient(user, Kind.DECISION) for user in answering]
-    if transition == "escalate_challenge":
-        found += [Recipient(user, Kind.INFORMATION) for user in holders_of(Role.HEAD_OF_SERVICE)]
-    return found
+    declared = actions.declaration_of(transition)
+    entered = declared.opens if isinstance(declared, actions.Record) else declared.target
+    stage = stages.CHALLENGE_STAGES[entered]
+    found = []
+    if stage.told_on_entry:
+        found += [Recipient(user, Kind.ACTION_NEEDED) for user in stage.acting.people(request, challenge)]
+    return found + _told(declared.tells, request, challenge)
+
+
+def _told(tells, request, challenge=None) -> list[Recipient]:
+    return [Recipient(user, Kind(tell.why)) for tell in tells for user in tell.party.people(request, challenge)]
 
 
 def _once_each(found: list[Recipient], actor) -> list[Recipient]:
@@ -205,30 +127,22 @@ class Responsible:
         self.chain = [level for level in levels if level]
 
 
+def _responsible(stage, request, challenge=None) -> Responsible:
+    if stage is None or not stage.is_open:
+        return Responsible([])
+    return Responsible(
+        stage.acting.people(request, challenge), [party.people(request, challenge) for party in stage.escalation]
+    )
+
+
 def responsible_for(request) -> Responsible:
     """Who must act on an open request at its stage, and the escalation chain above them."""
-    heads = holders_of(Role.HEAD_OF_SERVICE)
-    if request.state in {State.DRAFT, State.PRIOR_PLAN_CHECK}:
-        return Responsible(workers(request), [team_managers(request), service_managers(request), heads])
-    if request.state == State.MANAGER_DISCUSSION:
-        return Responsible(area_managers(request), [heads])
-    if request.state in {State.CPC_SCREENING, State.READY_TO_CONVENE}:
-        return Responsible(holders_of(Role.CP_CHAIR), [holders_of(Role.CP_MANAGER), heads])
-    if request.state == State.HEAD_OF_SERVICE_SIGNOFF:
-        return Responsible(heads)
-    return Responsible([])
+    return _responsible(stages.STAGES.get(request.state), request)
 
 
 def responsible_for_challenge(challenge) -> Responsible:
     """Issued: the answering team manager must respond; responded: the CP chair who issued it must close it."""
-    request = challenge.request
-    heads = holders_of(Role.HEAD_OF_SERVICE)
-    if challenge.state == ChallengeState.ISSUED:
-        return Responsible(team_managers(request), [service_managers(request), heads])
-    if challenge.state == ChallengeState.RESPONDED:
-        chair = [challenge.issued_by] if challenge.issued_by.is_active else holders_of(Role.CP_CHAIR)
-        return Responsible(chair, [holders_of(Role.CP_MANAGER), heads])
-    return Responsible([])
+    return _responsible(stages.CHALLENGE_STAGES.get(challenge.state), challenge.request, challenge)
 
 
 def escalation_for(responsible: Responsible, overdue_by: int, after: int) -> tuple[int, list]:
@@ -265,31 +179,36 @@ def long_date(day: date) -> str:
 def transition_message(request, transition, kind, *, entered, challenge=None) -> str:
     subject = subject_of(request)
     if transition in CHALLENGE_ACTIONS:
-        return _challenge_message(subject, transition, challenge)
+        return _challenge_message(subject, transition, kind, challenge)
+    stage = stages.STAGES[entered]
     if kind == Kind.INFORMATION:
         return (
-            f"{subject} is at CP chair screening and needs your close scrutiny: the previous plan ended "
+            f"{subject} is at {stage.label} and needs your close scrutiny: the previous plan ended "
             "within 12 months and the concerns are similar."
         )
     if kind == Kind.ACTION_NEEDED:
-        text = f"{subject} {ACTION_TEXT[entered]}."
+        text = f"{subject} {stage.told_on_entry}."
         deadline = timescales.current_deadline(request)
         if deadline:
             text += f" Due by {long_date(deadline.due)} ({deadline.summary.lower()})."
         return text
-    return f"{subject} {DECISION_TEXT.get(transition, 'moved on')}. It is now at '{State(entered).label}'."
+    told = _words(actions.ACTIONS[transition].tells, kind) or "moved on"
+    return f"{subject} {told}. It is now at '{stage.label}'."
 
 
-def _challenge_message(subject, transition, challenge) -> str:
+def _words(tells, kind) -> str:
+    return next((tell.text for tell in tells if tell.why == kind), "")
+
+
+def _challenge_message(subject, transition, kind, challenge) -> str:
     named = f"The challenge and resolution on {subject.lower()}"
-    due = timescales.challenge_due_dates(challenge)
-    if transition == "issue_challenge":
-        return f"{named} needs the team manager's response by {long_date(due.response)}."
-    if transition == "respond_challenge":
-        return f"{named} has a response. Resolve or escalate it by {long_date(due.resolution)}."
-    if transition == "resolve_challenge":
-        return f"{named} was resolved."
-    return f"{named} was escalated."
+    declared = actions.declaration_of(transition)
+    if kind == Kind.ACTION_NEEDED:
+        due = timescales.challenge_due_dates(challenge)
+        entered = declared.opens if isinstance(declared, actions.Record) else declared.target
+        told = stages.CHALLENGE_STAGES[entered].told_on_entry
+        return f"{named} {told.format(response=long_date(due.response), resolution=long_date(due.resolution))}."
+    return f"{named} {_words(declared.tells, kind)}."
 
 
 # --- Recording and sending --------------------------------------------------------------------

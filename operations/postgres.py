@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -30,8 +31,8 @@ def _major(program: Path) -> int | None:
 
 
 def _candidates(name: str, server_major: int):
-    if os.environ.get("PG_BIN_DIR"):
-        yield Path(os.environ["PG_BIN_DIR"]) / name
+    if settings.PG_BIN_DIR:
+        yield Path(settings.PG_BIN_DIR) / name
     yield Path(f"/usr/lib/postgresql/{server_major}/bin") / name
     embedded = importlib.util.find_spec("pgserver")
     if embedded and embedded.origin:

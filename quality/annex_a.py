@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from cases.codes import ANNEX_A_CATEGORY
 from cases.models import Child, CPPlan
+from cases.selectors import previous_plans_before_each
 from limits.spreadsheets import append_safe, csv_writer
 from people.roles import Role, role_of
 
@@ -68,7 +69,16 @@ DATE_COLUMNS = (
 )
 
 # The Annex A template's drop-down values, keyed by the census codes the app stores.
-ANNEX_A_GENDER = {"1": "a) Male", "2": "b) Female", "0": "c) Not stated/recorded", "9": "d) Neither"}
+# The census's numbered codes and, from 2024-25, its lettered ones (cases/codes.py).
+ANNEX_A_GENDER = {
+    "1": "a) Male",
+    "2": "b) Female",
+    "0": "c) Not stated/recorded",
+    "9": "d) Neither",
+    "M": "a) Male",
+    "F": "b) Female",
+    "U": "c) Not stated/recorded",
+}
 ANNEX_A_ETHNICITY = {
     code: f"{letter}) {code}"
     for letter, code in zip(
@@ -110,13 +120,17 @@ def plans_in_window(on_date: date, children=None):
 
 
 def _previous_counts(plans) -> dict[int, int]:
-    """For each plan, how many of the child's plans on record ended on or before it started."""
-    ends = defaultdict(list)
-    for child_id, end in CPPlan.objects.filter(
-        child__in={plan.child_id for plan in plans}, end_date__isnull=False
-    ).values_list("child_id", "end_date"):
-        ends[child_id].append(end)
-    return {plan.pk: sum(1 for end in ends[plan.child_id] if end <= plan.start_date) for plan in plans}
+    """For each plan, the child's previous plans before it, as cases.selectors counts them (the
+    record raised to the census's NumberOfPreviousCPP): one query for every child in the list."""
+    by_child = defaultdict(list)
+    for plan in CPPlan.objects.filter(child__in={plan.child_id for plan in plans}).only(
+        "child_id", "start_date", "end_date", "declared_previous_plans"
+    ):
+        by_child[plan.child_id].append(plan)
+    counts = {}
+    for child_plans in by_child.values():
+        counts.update(previous_plans_before_each(child_plans))
+    return counts
 
 
 def _worker_name(user) -> str:
@@ -140,7 +154,7 @@ def rows(on_date: date, children=None) -> Iterator[dict]:
             "Initial Category of Abuse": ANNEX_A_CATEGORY.get(plan.initial_category, ""),
             "Latest Category of Abuse": ANNEX_A_CATEGORY.get(plan.latest_category, ""),
             "Child Protection Plan End Date": plan.end_date,
-            "Number of Previous Child Protection Plans": max(previous[plan.pk], plan.declared_previous_plans or 0),
+            "Number of Previous Child Protection Plans": previous[plan.pk],
             "Allocated Team": child.team.name if child.team_id else "",
             "Allocated Worker": _worker_name(child.allocated_worker),
             **dict.fromkeys(NOT_HELD),

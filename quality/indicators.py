@@ -166,12 +166,19 @@ SCOPE = """
     AND (%(team)s::bigint IS NULL OR child.team_id = %(team)s)
 """
 
+# The count of previous plans is cases.selectors' (the record raised to the census's
+# NumberOfPreviousCPP): for the plan at position i of a child's plans, i + max(0, max over j <= i of
+# declared_j - j). tests/audit/test_indicators.py checks it against the selector.
 PLAN_FACTS = f"""
 plan_facts AS (
+    SELECT numbered.*,
+           numbered.position + GREATEST(0, MAX(numbered.declared - numbered.position) OVER (
+               PARTITION BY numbered.child_id ORDER BY numbered.start_date)) AS previous_plans
+    FROM (
     SELECT plan.id, plan.child_id, plan.start_date, plan.end_date, child.team_id, team.service_area_id,
            NOT plan.held_by_other_council AND plan.start_date BETWEEN %(date_from)s AND %(date_to)s AS started,
            NOT plan.held_by_other_council AND plan.end_date BETWEEN %(date_from)s AND %(date_to)s AS ended,
-           GREATEST(ROW_NUMBER() OVER earlier - 1, COALESCE(plan.declared_previous_plans, 0)) AS previous_plans,
+           ROW_NUMBER() OVER earlier - 1 AS position, plan.declared_previous_plans AS declared,
            LAG(plan.end_date) OVER earlier AS previous_end
     FROM cases_cpplan plan
     JOIN cases_child child ON child.id = plan.child_id
@@ -183,6 +190,7 @@ plan_facts AS (
           WHERE start_date BETWEEN %(date_from)s AND %(date_to)s OR end_date BETWEEN %(date_from)s AND %(date_to)s
       )
     WINDOW earlier AS (PARTITION BY plan.child_id ORDER BY plan.start_date)
+    ) numbered
 )
 """
 
@@ -212,12 +220,15 @@ request_facts AS (
     LEFT JOIN cases_team team ON team.id = child.team_id
     LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
     CROSS JOIN LATERAL (
-        SELECT COUNT(*) AS previous_plans,
-               BOOL_OR(plan.outstanding_actions_at_closure OR plan.core_group_actions_not_implemented
-                       OR plan.end_date <= plan.start_date + interval '3 months') AS has_trigger
-        FROM cases_cpplan plan
-        WHERE plan.child_id = request.child_id
-          AND plan.end_date <= (COALESCE(request.submitted_at, decisions.decided_at) AT TIME ZONE %(tz)s)::date
+        SELECT COUNT(*) + GREATEST(0, MAX(ended.declared_previous_plans - ended.position)) AS previous_plans,
+               BOOL_OR(ended.outstanding_actions_at_closure OR ended.core_group_actions_not_implemented
+                       OR ended.end_date <= ended.start_date + interval '3 months') AS has_trigger
+        FROM (
+            SELECT plan.*, ROW_NUMBER() OVER (ORDER BY plan.start_date) - 1 AS position
+            FROM cases_cpplan plan
+            WHERE plan.child_id = request.child_id
+              AND plan.end_date <= (COALESCE(request.submitted_at, decisions.decided_at) AT TIME ZONE %(tz)s)::date
+        ) ended
     ) history
     CROSS JOIN LATERAL (
         SELECT COUNT(*) AS siblings, COUNT(decision.id) AS siblings_decided

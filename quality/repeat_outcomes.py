@@ -1,6 +1,6 @@
 """What follows each ending (R15): of the plans that ended in a period, how many were followed by another.
 
-A report beside the indicators (quality/indicators.py). Definitions:
+A report beside the indicators (audit/indicators.py; it moves with them to quality/). Definitions:
 - A plan *ended in the period* when its end date falls in it, both days included; plans held by
   other councils are history only, as in the indicators, so they are never counted as endings.
 - The *following plan* is the child's next recorded plan by start date, in any council. Plans known
@@ -16,7 +16,6 @@ One query reads the ended plans with the following plan's start (a window functi
 every drill-down list come from the same rows, so a figure and its list never disagree.
 """
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from openpyxl.styles import Font
 
 from cases.models import HowPlanEnded
 from conferences.assessment import within_months
+from limits.spreadsheets import append_safe, csv_writer
 from quality.indicators import PLAN_LENGTH_BANDS
 
 MEASURES = ("plans_ended", "repeat_within_12_months", "repeat_within_2_years")
@@ -198,13 +198,7 @@ def row_label(breakdown: str, key: str) -> str:
     return labels.get(breakdown, {}).get(key, key)
 
 
-# Files. A cell that a spreadsheet would read as a formula is written as text.
-
-
-def _cell(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+# Files: team names are typed by people, so every row goes through the formula-safe writers.
 
 
 def rows(report: dict) -> list[list]:
@@ -221,9 +215,9 @@ HEADER = ["Breakdown", "Row", *(MEASURE_LABELS[m] for m in MEASURES)]
 
 def report_csv(report: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows([[_cell(value) for value in line] for line in rows(report)])
+    writer.writerows(rows(report))
     return out.getvalue()
 
 
@@ -231,12 +225,12 @@ def report_xlsx(report: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "What follows each ending"
-    sheet.append([f"Plans ended {report['date_from']} to {report['date_to']}"])
-    sheet.append(HEADER)
+    append_safe(sheet, [f"Plans ended {report['date_from']} to {report['date_to']}"])
+    append_safe(sheet, HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in rows(report):
-        sheet.append([_cell(value) for value in line])
+        append_safe(sheet, line)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.services import record_access
 from conferences import forms_decisions as decision_forms
-from conferences import records
+from conferences.actions import CHALLENGE_STEPS
 from conferences.errors import ActionRefused, NotPermitted, RequestChanged, http_status
 from conferences.models import Challenge, ChallengeTrigger
 from conferences.permissions import can_view_request, challenge_refusal
@@ -25,11 +25,8 @@ from conferences.views.decisions import request_page_url
 PAGE_SIZE = 25
 CHANGED = "The challenge changed while you were looking at it. Look at it again before you act."
 
-STEPS = {
-    "respond": (decision_forms.ChallengeResponseForm, records.respond_to_challenge, "Your response is sent."),
-    "resolve": (decision_forms.ChallengeResolveForm, records.resolve_challenge, "The challenge is resolved."),
-    "escalate": (decision_forms.ChallengeEscalateForm, records.escalate_challenge, "The challenge is escalated."),
-}
+# The challenge's steps, as declared (conferences/actions.py), in the order the page offers them.
+STEPS = CHALLENGE_STEPS
 
 
 def visible_challenge(user, pk) -> Challenge:
@@ -48,7 +45,7 @@ def challenge_steps(user, challenge) -> list[str]:
 
 
 def _form(step, challenge, data=None):
-    return STEPS[step][0](data, initial={"expected_state": challenge.state})
+    return decision_forms.FORMS[step](data, initial={"expected_state": challenge.state})
 
 
 def _render(http_request, challenge, *, bound=None, status=200, notice=""):
@@ -92,8 +89,9 @@ def challenge_detail(http_request, pk):
         form = _form(step, challenge, data=http_request.POST)
         if not form.is_valid():
             return _render(http_request, challenge, bound=form, status=400)
-        form_class, service, done = STEPS[step]
-        service(challenge.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs())
+        STEPS[step].take(
+            challenge.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs()
+        )
     except RequestChanged as refusal:
         fresh = visible_challenge(user, pk)
         return _render(http_request, fresh, status=http_status(refusal), notice=" ".join(refusal.problems))
@@ -114,7 +112,7 @@ def challenge_detail(http_request, pk):
             for problem in refusal.problems:
                 form.add_error(None, problem)
         return _render(http_request, challenge, bound=form, status=http_status(refusal))
-    messages.success(http_request, done)
+    messages.success(http_request, STEPS[step].done)
     return redirect("decisions:challenge", pk=challenge.pk)
 
 

@@ -21,35 +21,24 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases.models import Child
+from conferences import stages
 from conferences.assessment import Assessment
 from conferences.forms_decisions import DashboardFilterForm
-from conferences.models import Challenge, ChallengeState, ConferenceRequest, State
+from conferences.models import Challenge, ConferenceRequest
 from conferences.permissions import requests_visible_to
+from conferences.presenters import FLAGS, FlagTag, flag_tags
 from conferences.selectors import try_assessment
 from conferences.timescales import Deadline, challenge_deadline, current_deadline
-from conferences.views.decisions import FLAGS, FlagTag, flag_tags, request_page_url
-from people.roles import Role, role_of
+from conferences.views.decisions import request_page_url
+from people.roles import role_of
 
 PAGE_SIZE = 25
 DEFAULT_SORT = "due"
 
-# The stages each role decides on. The CP Manager oversees every potential repeat plan (R14).
-QUEUES = {
-    Role.AREA_MANAGER: [State.MANAGER_DISCUSSION],
-    Role.SERVICE_MANAGER: [State.MANAGER_DISCUSSION],
-    Role.CP_CHAIR: [State.CPC_SCREENING, State.READY_TO_CONVENE],
-    Role.CP_MANAGER: [
-        State.MANAGER_DISCUSSION,
-        State.CPC_SCREENING,
-        State.HEAD_OF_SERVICE_SIGNOFF,
-        State.READY_TO_CONVENE,
-    ],
-    Role.HEAD_OF_SERVICE: [State.HEAD_OF_SERVICE_SIGNOFF],
-}
-
-# Who sees open challenges on the dashboard: those who issue, oversee or answer them.
-CHALLENGE_ROLES = {Role.CP_CHAIR, Role.CP_MANAGER, Role.TEAM_MANAGER}
-OPEN_CHALLENGE_STATES = [ChallengeState.ISSUED, ChallengeState.RESPONDED]
+# The stages each role decides on or oversees, and who sees open challenges: conferences/stages.py says
+# who acts at each stage, and these follow from it.
+QUEUES = stages.QUEUES
+CHALLENGE_ROLES = stages.CHALLENGE_ROLES
 
 
 @dataclass
@@ -131,7 +120,7 @@ def filter_and_sort(rows, *, stage="", flag="", team="", sort="") -> list[QueueR
 def open_challenges(user):
     """Open challenges on requests this person may see, soonest due first."""
     return (
-        Challenge.objects.filter(state__in=OPEN_CHALLENGE_STATES, request__in=requests_visible_to(user))
+        Challenge.objects.filter(state__in=stages.OPEN_CHALLENGE_STATES, request__in=requests_visible_to(user))
         .select_related("request__child__team", "issued_by")
         .order_by("response_due", "pk")
     )
@@ -164,7 +153,7 @@ def dashboard(http_request):
     filters = DashboardFilterForm(
         http_request.GET,
         stages=[(state.value, state.label) for state in states],
-        flags=[(key, words) for key, words, _ in FLAGS],
+        flags=[(tag.key, tag.words) for tag in FLAGS],
         teams=teams,
     )
     sort = filters.value("sort") or DEFAULT_SORT

@@ -1,13 +1,12 @@
 """The decision page: everything a manager, CP chair, CP Manager or Head of Service needs to decide, and the
 forms they may use now.
 
-Who may use which form is asked of conferences.permissions (through transitions.available_actions and
-record_refusal); what a decision still needs is asked of conferences.requirements; the decision itself
-is taken by conferences.transitions or conferences.records. A refusal becomes a message: the problems
-in an error summary (400), "you may not" (403), or "look again" when someone acted first (409).
+The forms, their order, words and banners are the actions' declarations (conferences/actions.py); who
+may use which form is asked of conferences.permissions, what a decision still needs of the declaration,
+and the decision itself is taken by the declaration's service. A refusal becomes a message with the
+status conferences.errors.http_status gives it: the problems in an error summary (400), "you may not"
+(403), or "look again" when someone acted first (409).
 """
-
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,96 +16,26 @@ from django.urls import reverse
 
 from cases.models import CPPlan
 from conferences import forms_decisions as decision_forms
-from conferences import records, transitions
-from conferences.assessment import Assessment, is_long, is_short
-from conferences.errors import ActionRefused, NotPermitted, RequestChanged, http_status
+from conferences import transitions
+from conferences.actions import ACTIONS, RECORDS
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion, http_status
 from conferences.models import AlternativeRoute, ChallengeTrigger, ConferenceRequest, SiblingDecision
 from conferences.permissions import record_refusal, transition_refusal
+from conferences.presenters import assessment_flags, flag_tags, plan_summaries
 from conferences.requirements import missing_for
 from conferences.selectors import assessment_date, try_assessment
 from conferences.timescales import deadlines, default_response_due
-from conferences.views.flags import assessment_flags
 from conferences.views.requests import open_request, visible_request
 
-# The records and decisions this page offers, in the order it shows them.
-RECORD_FORMS = {
-    "screening": decision_forms.ScreeningForm,
-    "cp_manager_consultation": decision_forms.ConsultationForm,
-    "issue_challenge": decision_forms.ChallengeForm,
-}
-TRANSITION_FORMS = {
-    "proceed": decision_forms.ProceedForm,
-    "choose_alternative_route": decision_forms.AlternativeRouteForm,
-    "accept": decision_forms.AcceptForm,
-    "return_for_information": decision_forms.ReturnForm,
-    "decline": decision_forms.DeclineForm,
-    "agree": decision_forms.AgreeForm,
-    "refuse": decision_forms.RefuseForm,
-    "record_conference": decision_forms.ConferenceHeldForm,
-    "withdraw": decision_forms.WithdrawForm,
-}
+# The records and decisions this page offers, in the order it shows them: each declared action
+# (conferences/actions.py) that has a decision form.
+RECORD_FORMS = {name: decision_forms.FORMS[name] for name in RECORDS if name in decision_forms.FORMS}
+TRANSITION_FORMS = {name: decision_forms.FORMS[name] for name in ACTIONS if name in decision_forms.FORMS}
 FORMS = {**RECORD_FORMS, **TRANSITION_FORMS}
-
-SERVICES = {
-    "screening": records.record_screening,
-    "cp_manager_consultation": records.record_cp_manager_consultation,
-    "issue_challenge": records.issue_challenge,
-    "proceed": transitions.proceed,
-    "choose_alternative_route": transitions.choose_alternative_route,
-    "accept": transitions.accept,
-    "return_for_information": transitions.return_for_information,
-    "decline": transitions.decline,
-    "agree": transitions.agree,
-    "refuse": transitions.refuse,
-    "record_conference": transitions.record_conference,
-    "withdraw": transitions.withdraw,
-}
-
-DONE = {
-    "screening": "The screening record is saved.",
-    "cp_manager_consultation": "The CP Manager consultation is saved.",
-    "issue_challenge": "The challenge and resolution is issued.",
-    "proceed": "The request goes to CP chair screening.",
-    "choose_alternative_route": "The request is closed: an alternative route was chosen.",
-    "accept": "The request is accepted.",
-    "return_for_information": "The request is returned to the worker with your questions.",
-    "decline": "The request is declined.",
-    "agree": "The further plan is agreed.",
-    "refuse": "The further plan is refused.",
-    "record_conference": "The conference is recorded as held.",
-    "withdraw": "The request is withdrawn.",
-}
+DECLARED = {**{name: RECORDS[name] for name in RECORD_FORMS}, **{name: ACTIONS[name] for name in TRANSITION_FORMS}}
 
 # Decisions whose facts are recorded before, not on their own form: the page lists what they still lack.
 NEEDS_EARLIER_RECORDS = ("accept",)
-
-# The assessment's findings a decision-maker filters on: (Assessment attribute, words, tag colour).
-FLAGS = [
-    ("close_scrutiny", "Close scrutiny", "red"),
-    ("within_12_months", "Within 12 months", "orange"),
-    ("similar_concerns", "Similar concerns", "purple"),
-    ("short_last_plan", "Short last plan", "yellow"),
-    ("long_last_plan", "Long last plan", "yellow"),
-    ("challenge_triggers", "Reason for challenge", "pink"),
-]
-
-
-@dataclass(frozen=True)
-class FlagTag:
-    key: str
-    words: str
-    colour: str
-
-
-def flag_tags(assessment: Assessment | None) -> list[FlagTag]:
-    """The assessment's findings as tags; close scrutiny already says that the concerns are similar."""
-    if assessment is None:
-        return []
-    tags = [FlagTag(key, words, colour) for key, words, colour in FLAGS if getattr(assessment, key)]
-    if assessment.close_scrutiny:
-        tags = [tag for tag in tags if tag.key != "similar_concerns"]
-    return tags
-
 
 CHANGED = "The request changed while you were looking at it. Look at it again before you act."
 
@@ -154,7 +83,7 @@ def refusal_for(user, request_obj, action) -> str:
 
 
 def _initial(action, request_obj, assessment) -> dict:
-    initial = {"expected_state": request_obj.state}
+    initial = {"expected_state": request_obj.state, "expected_version": request_obj.version}
     if action == "screening":
         initial |= {
             "difference": request_obj.screening_difference,
@@ -183,31 +112,6 @@ def build_form(action, request_obj, assessment, data=None):
         issued = bool(request_obj.challenges.all())
         kwargs["triggers"] = () if issued or assessment is None else assessment.challenge_triggers
     return FORMS[action](data, initial=_initial(action, request_obj, assessment), **kwargs)
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    plan: CPPlan
-    categories: tuple[str, ...]
-    days: int | None
-    short: bool
-    long: bool
-
-
-def plan_summaries(child) -> list[PlanSummary]:
-    summaries = []
-    for plan in child.plans.all():
-        ended = plan.end_date is not None
-        summaries.append(
-            PlanSummary(
-                plan=plan,
-                categories=tuple(sorted(plan.categories)),
-                days=(plan.end_date - plan.start_date).days if ended else None,
-                short=ended and is_short(plan.start_date, plan.end_date),
-                long=ended and is_long(plan.start_date, plan.end_date),
-            )
-        )
-    return summaries
 
 
 def page_context(user, request_obj, actions, bound=None) -> dict:
@@ -254,7 +158,7 @@ def cannot_act(http_request, request_obj, problems, status):
     )
 
 
-def render_page(http_request, request_obj, *, bound=None, status=200, notice=""):
+def render_page(http_request, request_obj, *, bound=None, status=200, notice="", changes=()):
     user = http_request.user
     actions = decision_actions(user, request_obj)
     if not actions:
@@ -266,6 +170,7 @@ def render_page(http_request, request_obj, *, bound=None, status=200, notice="")
         return cannot_act(http_request, request_obj, problems, status=status if status != 200 else 403)
     context = page_context(user, request_obj, actions, bound)
     context["notice"] = notice
+    context["changes"] = changes
     return render(http_request, "conferences/decisions/decide.html", context, status=status)
 
 
@@ -290,8 +195,21 @@ def decide(http_request, pk):
         form = build_form(action, request_obj, assessment, data=http_request.POST)
         if not form.is_valid():
             return render_page(http_request, request_obj, bound=form, status=400)
-        SERVICES[action](
-            request_obj.pk, user, expected_state=form.cleaned_data["expected_state"], **form.service_kwargs()
+        DECLARED[action].take(
+            request_obj.pk,
+            user,
+            expected_state=form.cleaned_data["expected_state"],
+            expected_version=form.cleaned_data["expected_version"],
+            **form.service_kwargs(),
+        )
+    except StaleVersion as refusal:
+        # The typed text stays on the page beside what changed; sending it again is a fresh decision.
+        fresh = visible_request(user, pk, _request_queryset())
+        data = http_request.POST.copy()
+        data[f"{action}-expected_version"] = str(refusal.version)
+        kept = build_form(action, fresh, try_assessment(fresh)[0], data=data)
+        return render_page(
+            http_request, fresh, bound=kept, status=409, notice=" ".join(refusal.problems), changes=refusal.changes
         )
     except RequestChanged as refusal:
         fresh = visible_request(user, pk, _request_queryset())
@@ -304,7 +222,7 @@ def decide(http_request, pk):
         for problem in refusal.problems:
             form.add_error(None, problem)
         return render_page(http_request, request_obj, bound=form, status=http_status(refusal))
-    messages.success(http_request, DONE[action])
+    messages.success(http_request, DECLARED[action].done)
     if action in RECORD_FORMS:
         return redirect("decisions:decide", pk=request_obj.pk)
     return redirect(request_page_url(request_obj))

@@ -1,9 +1,9 @@
 """The worker's step-by-step request and the request page that everyone who may see it shares.
 
 Views stay thin: they show what the assessment, the requirements and the permissions say, and every
-change goes through conferences/records.py or conferences/transitions.py with the stage the person saw
-as `expected_state`. A refusal from those services becomes a message on the page (400, 403, or 409 when
-the request changed meanwhile), never a 500.
+change goes through conferences/records.py or conferences/transitions.py with the stage and version the
+person saw (`expected_state`, `expected_version`). A refusal from those services becomes a message on
+the page (400, 403, or 409 when the request changed meanwhile, with the typed text kept), never a 500.
 """
 
 from dataclasses import dataclass
@@ -20,7 +20,15 @@ from audit.services import record_access
 from cases.permissions import children_visible_to
 from conferences import assessment as steps
 from conferences import forms, records, transitions
-from conferences.errors import ActionRefused, NotPermitted, http_status
+from conferences.actions import (
+    ACTIONS,
+    CONFIRM_NO_PREVIOUS_PLAN,
+    CONFIRM_PREVIOUS_PLAN,
+    ISSUE_CHALLENGE,
+    SUBMIT,
+    WITHDRAW,
+)
+from conferences.errors import ActionRefused, NotPermitted, StaleVersion, http_status
 from conferences.family import family_history, record_family_access
 from conferences.models import (
     AlternativeRoute,
@@ -28,19 +36,13 @@ from conferences.models import (
     HistorySource,
     ProposedService,
     SiblingDecision,
-    State,
 )
 from conferences.permissions import can_view_request, may_record, record_refusal, transition_refusal
-from conferences.requirements import missing_for, outstanding_steps
+from conferences.presenters import assessment_flags, flags_by_point
+from conferences.requirements import outstanding_steps
 from conferences.selectors import assessment_date, try_assessment
-from conferences.views.flags import assessment_flags, flags_by_point
 from conferences.views.timeline import timeline
-from conferences.views.wording import (
-    DECISION_WORDS,
-    STEP_TITLES,
-    WORKER_ACTIONS,
-    who_does,
-)
+from conferences.views.wording import STEP_TITLES, who_does
 
 
 def request_queryset():
@@ -78,11 +80,23 @@ def log_opening(http_request, request_obj):
     record_access(http_request.user, request_obj.child, http_request.path)
 
 
+def keep_typed_text(form, refusal):
+    """After a stale save: the form keeps what was typed, shows what changed, and now carries the new version.
+
+    Sending it again is a decision taken knowing the changes; it is never applied silently over them.
+    """
+    form.data = form.data.copy()
+    form.data[form.add_prefix("expected_version")] = refusal.version
+    form.changes = refusal.changes
+
+
 def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
         action()
     except ActionRefused as refusal:
+        if isinstance(refusal, StaleVersion):
+            keep_typed_text(form, refusal)
         for problem in refusal.problems:
             form.add_error(None, problem)
         return http_status(refusal)
@@ -162,7 +176,7 @@ def _build_form(slug, request_obj, assessment, data=None):
 def _save(slug, request_obj, user, form):
     """One section is one service: what the page saves together commits together, or not at all."""
     data = form.cleaned_data
-    pk, seen = request_obj.pk, data["expected_state"]
+    pk, seen, version = request_obj.pk, data["expected_state"], data["expected_version"]
     if slug == "proposal":
         records.save_proposal(
             pk,
@@ -173,6 +187,7 @@ def _save(slug, request_obj, user, form):
             services=data["services"],
             strategy_discussion_date=data["strategy_discussion_date"],
             expected_state=seen,
+            expected_version=version,
         )
     elif slug == "repeat":
         records.save_repeat_analysis(
@@ -185,16 +200,22 @@ def _save(slug, request_obj, user, form):
             risks=data["risks"],
             services=data["services"],
             expected_state=seen,
+            expected_version=version,
         )
     elif slug == "services":
         rationales = {service.pk: form.rationale_for(service) for service in form.services}
-        records.record_service_rationales(pk, user, rationales, expected_state=seen)
+        records.record_service_rationales(pk, user, rationales, expected_state=seen, expected_version=version)
     elif slug == "siblings":
         decided = [(sibling.pk, include, reason) for sibling, include, reason in form.decided()]
-        records.record_sibling_decisions(pk, user, decided, expected_state=seen)
+        records.record_sibling_decisions(pk, user, decided, expected_state=seen, expected_version=version)
     else:
         records.record_cp_chair_conversation(
-            pk, user, conversation=data["conversation"], held_on=data["held_on"], expected_state=seen
+            pk,
+            user,
+            conversation=data["conversation"],
+            held_on=data["held_on"],
+            expected_state=seen,
+            expected_version=version,
         )
 
 
@@ -294,10 +315,10 @@ def check_answers(http_request, pk):
     status = 200
     if http_request.method == "POST":
         if form.is_valid():
-            seen = form.cleaned_data["expected_state"]
-            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen))
+            seen, version = form.cleaned_data["expected_state"], form.cleaned_data["expected_version"]
+            status = attempt(form, lambda: transitions.submit(pk, user, expected_state=seen, expected_version=version))
             if status is None:
-                messages.success(http_request, "The request has been submitted. Next: the prior-plan check.")
+                messages.success(http_request, SUBMIT.done)
                 return redirect("conferences:request_detail", pk)
         else:
             status = 400
@@ -308,8 +329,8 @@ def check_answers(http_request, pk):
         "form": form,
         "assessment": assessment,
         "assessment_problem": problem,
-        "may_submit": request_obj.state == State.DRAFT and transition_refusal(user, request_obj, "submit") is None,
-        "still_needed": missing_for(request_obj, "submit") if request_obj.state == State.DRAFT else [],
+        "may_submit": SUBMIT.available_for(user, request_obj),
+        "still_needed": SUBMIT.missing(request_obj) if request_obj.state in SUBMIT.source else [],
         **answers_context(request_obj, user, assessment, from_check=True),
     }
     return render(http_request, "conferences/worker/check_answers.html", context, status=status)
@@ -376,13 +397,17 @@ def prior_plan_check(http_request, pk):
     return _action_page(
         http_request,
         pk,
-        ["confirm_previous_plan", "confirm_no_previous_plan"],
+        [CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name],
         forms.PriorPlanCheckForm,
         "conferences/worker/prior_plan_check.html",
         lambda request_obj, data: transitions.confirm_prior_plan_check(
-            request_obj.pk, user, sources_checked=data["sources_checked"], expected_state=data["expected_state"]
+            request_obj.pk,
+            user,
+            sources_checked=data["sources_checked"],
+            expected_state=data["expected_state"],
+            expected_version=data["expected_version"],
         ),
-        "The prior-plan check has been confirmed.",
+        CONFIRM_PREVIOUS_PLAN.done,
         extra=_family_context,
     )
 
@@ -393,13 +418,17 @@ def withdraw(http_request, pk):
     return _action_page(
         http_request,
         pk,
-        ["withdraw"],
+        [WITHDRAW.name],
         forms.WithdrawForm,
         "conferences/worker/withdraw.html",
         lambda request_obj, data: transitions.withdraw(
-            request_obj.pk, user, reason=data["reason"], expected_state=data["expected_state"]
+            request_obj.pk,
+            user,
+            reason=data["reason"],
+            expected_state=data["expected_state"],
+            expected_version=data["expected_version"],
         ),
-        "The request has been withdrawn.",
+        WITHDRAW.done,
     )
 
 
@@ -435,11 +464,11 @@ def request_detail(http_request, pk):
         "flags": flags,
         "outstanding": [item for item in outstanding if item.missing],
         "done": [item for item in outstanding if not item.missing],
-        "may_submit": "submit" in actions,
-        "may_confirm_check": bool({"confirm_previous_plan", "confirm_no_previous_plan"} & set(actions)),
-        "may_withdraw": "withdraw" in actions,
-        "decisions": [DECISION_WORDS.get(name, name) for name in actions if name not in WORKER_ACTIONS],
-        "may_issue_challenge": may_record(user, request_obj, "issue_challenge"),
+        "may_submit": SUBMIT.name in actions,
+        "may_confirm_check": bool({CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name} & set(actions)),
+        "may_withdraw": WITHDRAW.name in actions,
+        "decisions": [ACTIONS[name].offer for name in actions if ACTIONS[name].offer],
+        "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
         "timeline": timeline(request_obj),
         "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
         "alternatives_considered": [AlternativeRoute(route).label for route in request_obj.alternatives_considered],

@@ -11,7 +11,8 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import Child
 from cases.templatetags.census_codes import code_names
-from conferences.models import ChallengeState, ConferenceRequest, ProposedService, State
+from conferences.models import ConferenceRequest, ProposedService
+from conferences.stages import label_of
 from conferences.views.wording import action_in_words
 
 
@@ -79,10 +80,6 @@ def _show(key, value, people, children) -> str:
     return str(value)
 
 
-def _stage(value: str) -> str:
-    return dict(State.choices).get(value) or dict(ChallengeState.choices).get(value) or value
-
-
 def timeline(request_obj) -> list[TimelineEntry]:
     """The request's audit trail, oldest first, in words, with each changed field before → after."""
     events = list(AuditEvent.objects.filter(request=request_obj).select_related("actor").order_by("at", "pk"))
@@ -110,8 +107,8 @@ def timeline(request_obj) -> list[TimelineEntry]:
                 event,
                 words,
                 changes,
-                _stage(event.state_before) if moved else "",
-                _stage(event.state_after) if moved else "",
+                label_of(event.state_before) if moved else "",
+                label_of(event.state_after) if moved else "",
             )
         )
     return entries

@@ -169,6 +169,9 @@ FILE_UPLOAD_HANDLERS = [
 # An uploaded census return is deleted when its import ends, or this many days later.
 CENSUS_FILE_KEEP_DAYS = environment.CENSUS_FILE_KEEP_DAYS
 
+# Where `backup` and `restore` look first for pg_dump and pg_restore (operations/postgres.py).
+PG_BIN_DIR = environment.PG_BIN_DIR
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

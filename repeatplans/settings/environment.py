@@ -42,6 +42,9 @@ ESCALATE_AFTER_WORKING_DAYS = env.int("ESCALATE_AFTER_WORKING_DAYS", default=2)
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=50)
 CENSUS_FILE_KEEP_DAYS = env.int("CENSUS_FILE_KEEP_DAYS", default=0)
 
+# The folder of pg_dump/pg_restore for `backup` and `restore`, when not found by the server's version.
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 
 # API calls allowed per token (DRF rate: N/second, N/minute, N/hour or N/day).

@@ -133,3 +133,13 @@ def test_a_signed_in_person_who_is_not_an_administrator_is_refused_the_admin(cli
     response = client.get(reverse("admin:index"), follow=True)
 
     assert response.status_code == 403
+
+
+def test_the_header_offers_no_pages_until_the_second_factor_is_done(client):
+    user = StaffFactory(role="cp_chair").user
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+
+    assert 'aria-label="Menu"' not in client.get("/account/two-factor/").content.decode()
+    client.post("/account/two-factor/", {"code": code_for(device)})
+    assert 'aria-label="Menu"' in client.get("/").content.decode()

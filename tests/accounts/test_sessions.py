@@ -39,6 +39,14 @@ def test_a_request_within_30_minutes_keeps_the_session_and_counts_as_activity(si
     assert time.time() - signed_in.session[LAST_SEEN] < 5
 
 
+def test_activity_is_written_at_most_once_a_minute(signed_in):
+    age_session(signed_in, signed_in_ago=3600, last_seen_ago=10)
+    last_seen = signed_in.session[LAST_SEEN]
+
+    assert signed_in.get("/notifications/").status_code == 200
+    assert signed_in.session[LAST_SEEN] == last_seen
+
+
 def test_after_30_idle_minutes_the_person_is_signed_out_and_told_why(signed_in):
     age_session(signed_in, signed_in_ago=3600, last_seen_ago=31 * 60)
 

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from audit.models import RecordAccess
 from conferences.models import ConferenceRequest
+from conferences.selectors import request_version
 from people.groups import place_staff
 from tests.api.conftest import client_for
 from tests.api.test_same_as_commands import VALID
@@ -96,7 +97,7 @@ def north(council):
         request=request,
         child_url=f"/api/v1/children/{child.local_child_id}/",
         request_url=f"/api/v1/requests/{request.pk}/",
-        version=request.events.count(),
+        version=request_version(request),
     )
 
 

@@ -175,3 +175,18 @@ def test_a_service_account_is_never_made_from_a_persons_account(council):
     with pytest.raises(CommandError, match="a person's account"):
         call_command("create_service_account", "sw", "--role", "data_manager", stdout=io.StringIO())
     assert council.social_worker.has_usable_password()
+
+
+def test_an_administrator_sees_and_revokes_tokens_but_never_makes_one_in_the_admin(client, council):
+    token, raw = create_token(council.social_worker, name="Old script")
+    admin_user = council.auditor
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:api_apitoken_changelist"))
+    assert listing.status_code == 200 and token.prefix in listing.text and token.digest not in listing.text
+    assert client.get(reverse("admin:api_apitoken_add")).status_code == 403
+    client.post(reverse("admin:api_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+
+    assert bearer(raw).get(CHILDREN).status_code == 401

@@ -120,7 +120,7 @@ def test_the_upload_page_shows_the_fault_and_the_run_ends_failed(
     client, council, media, django_capture_on_commit_callbacks, case
 ):
     make, expected = BROKEN[case]
-    client.force_login(council.auditor)
+    client.force_login(council.data_manager)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("history_import:upload"), {"file": SimpleUploadedFile("return.xml", make())})
     run = ImportRun.objects.get()

@@ -79,7 +79,7 @@ def test_imported_children_are_unallocated_unnamed_and_seen_only_council_wide(im
     assert child.full_name == "HID00010"
     assert (child.date_of_birth, child.sex, child.ethnicity) == (date(2017, 8, 27), "2", "WBRI")
     assert children_visible_to(council.cp_chair).filter(pk=child.pk).exists()
-    assert children_visible_to(council.auditor).filter(pk=child.pk).exists()
+    assert children_visible_to(council.data_manager).filter(pk=child.pk).exists()
     assert not children_visible_to(council.social_worker).filter(pk=child.pk).exists()
 
 
@@ -259,17 +259,17 @@ def upload(client, user, content: bytes, name="return.xml"):
     return client.post(reverse("history_import:upload"), {"file": SimpleUploadedFile(name, content)})
 
 
-def test_an_auditor_uploads_a_return_and_sees_the_run_finish(
+def test_the_data_manager_uploads_a_return_and_sees_the_run_finish(
     client, council, media, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as queued:
-        response = upload(client, council.auditor, x.SAMPLE.read_bytes())
+        response = upload(client, council.data_manager, x.SAMPLE.read_bytes())
     assert len(queued) == 1
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("history_import:run", kwargs={"pk": run.pk})
     expected = sample_expectations()
-    assert (run.status, run.progress, run.uploaded_by) == (ImportRun.Status.DONE, 100, council.auditor)
+    assert (run.status, run.progress, run.uploaded_by) == (ImportRun.Status.DONE, 100, council.data_manager)
     assert (run.children_created, run.plans_created, run.children_rejected) == (
         expected["children"],
         expected["plans"],
@@ -297,14 +297,14 @@ def test_an_auditor_uploads_a_return_and_sees_the_run_finish(
     assert report["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert rows == [["Child ID", "Rule", "Problem"], ["HID00009", "8925", run.report[0]["problems"][0]["message"]]]
-    assert AuditEvent.objects.filter(action="cin_census_import", actor=council.auditor).count() == 1
+    assert AuditEvent.objects.filter(action="cin_census_import", actor=council.data_manager).count() == 1
 
 
 def test_a_run_is_done_once_even_if_its_task_is_delivered_twice(council, media):
     run = ImportRun.objects.create(
         file=SimpleUploadedFile("r.xml", x.census(x.child("A")).encode()),
         original_name="r.xml",
-        uploaded_by=council.auditor,
+        uploaded_by=council.data_manager,
     )
     assert run_history_import(run.pk) == ImportRun.Status.DONE
     assert run_history_import(run.pk) is None
@@ -320,27 +320,27 @@ def test_a_run_is_done_once_even_if_its_task_is_delivered_twice(council, media):
     ],
 )
 def test_a_file_that_is_not_a_return_is_refused_with_a_message(client, council, media, name, content, message):
-    response = upload(client, council.auditor, content, name)
+    response = upload(client, council.data_manager, content, name)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not ImportRun.objects.exists()
 
 
-def test_only_auditors_and_administrators_load_returns(client, council, media, django_user_model):
-    for user in (council.social_worker, council.cp_chair, council.head_of_service):
+def test_only_the_data_manager_and_administrators_load_returns(client, council, media, django_user_model):
+    for user in (council.social_worker, council.cp_chair, council.head_of_service, council.auditor):
         client.force_login(user)
         assert client.get(reverse("history_import:upload")).status_code == 403
     assert upload(client, council.cp_manager, b"<Message/>").status_code == 403
-    client.force_login(council.auditor)
+    client.force_login(council.data_manager)
     assert client.get(reverse("history_import:upload")).status_code == 200
     admin = django_user_model.objects.create_superuser("admin", "admin@council.example", "pw-123456789")
     client.force_login(admin)
     assert client.get(reverse("history_import:upload")).status_code == 200
 
 
-def test_the_run_pages_are_for_auditors_only(client, council, media):
+def test_the_run_pages_are_for_the_data_manager_only(client, council, media):
     run = ImportRun.objects.create(
-        file=SimpleUploadedFile("r.xml", b"<Message/>"), original_name="r.xml", uploaded_by=council.auditor
+        file=SimpleUploadedFile("r.xml", b"<Message/>"), original_name="r.xml", uploaded_by=council.data_manager
     )
     client.force_login(council.social_worker)
     for name in ("run", "run_status", "run_report"):
@@ -390,3 +390,12 @@ def test_importing_a_large_return_keeps_memory_small(db, tmp_path):
     print(f"\nimport {children} children: {seconds:.1f} s, peak {peak / 1e6:.1f} MB traced")
     assert (summary.children_created, summary.plans_created, summary.children_rejected) == (children, 2 * children, 0)
     assert CPPlan.objects.count() == 2 * children
+
+
+def test_the_auditor_cannot_rewrite_plan_history_with_a_census_upload(client, council, media):
+    """Auditors read only: their upload is refused and nothing is queued or written."""
+    plans_before = CPPlan.objects.count()
+    response = upload(client, council.auditor, x.SAMPLE.read_bytes())
+    assert response.status_code == 403
+    assert not ImportRun.objects.exists()
+    assert CPPlan.objects.count() == plans_before

@@ -20,6 +20,7 @@ OUTPUT_KEYS = [
     "plan_number",
     "is_repeat",
     "previous_plans",
+    "unrecorded_previous_plans",
     "last_plan_end",
     "days_since_last_plan_end",
     "within_12_months",
@@ -57,6 +58,7 @@ SECOND_PLAN_RESULT = {
     "plan_number": 2,
     "is_repeat": True,
     "previous_plans": 1,
+    "unrecorded_previous_plans": 0,
     "last_plan_end": "2024-02-29",
     "days_since_last_plan_end": 364,
     "within_12_months": True,
@@ -160,6 +162,19 @@ class TestOutput:
         assert result["last_plan_end"] is None
         assert result["within_12_months"] is False
         assert result["required_steps"] == ["prior_plan_check"]
+
+    def test_the_census_count_of_previous_plans_is_taken_and_the_unrecorded_printed(self, tmp_path):
+        plans = [{"start": "2024-05-01", "end": "2025-01-10", "categories": ["NEG"], "number_of_previous_plans": 1}]
+
+        result = run_from_file(tmp_path, request(plans=plans))
+
+        assert (result["previous_plans"], result["unrecorded_previous_plans"], result["plan_number"]) == (2, 1, 3)
+        assert "head_of_service_signoff" in result["required_steps"]
+
+    def test_a_census_count_below_0_is_refused(self, tmp_path):
+        plans = [{"start": "2024-05-01", "end": "2025-01-10", "categories": ["NEG"], "number_of_previous_plans": -1}]
+
+        assert "number_of_previous_plans must be a whole number" in str(refusal(tmp_path, request(plans=plans)))
 
     def test_plans_a_day_apart_are_accepted(self, tmp_path):
         plans = [

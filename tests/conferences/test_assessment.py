@@ -11,19 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.codes import ASSESSMENT_FACTORS, CATEGORIES_OF_ABUSE
-from cases.plan_measures import LONG_PLAN_MONTHS, SHORT_PLAN_MONTHS
 from conferences.assessment import (
     CHALLENGE_AND_RESOLUTION,
     CP_CHAIR_CONVERSATION,
     CP_MANAGER_CONSULTATION,
     CPC_SCREENING,
     HEAD_OF_SERVICE_SIGNOFF,
+    LONG_PLAN_MONTHS,
     MANAGER_DISCUSSION,
     PARTNERS_INFORMED,
     PRIOR_PLAN_CHECK,
     REPEAT_ANALYSIS,
     REPEATED_SERVICE_RATIONALE,
     SERVICE_MANAGER_RATIONALE,
+    SHORT_PLAN_MONTHS,
     SIBLING_CONSIDERATION,
     AssessmentError,
     PlanRecord,
@@ -132,6 +133,7 @@ class TestNoPreviousPlan:
             "plan_number": 1,
             "is_repeat": False,
             "previous_plans": 0,
+            "unrecorded_previous_plans": 0,
             "last_plan_end": None,
             "days_since_last_plan_end": None,
             "within_12_months": False,
@@ -220,6 +222,23 @@ class TestWithin12Months:
 
     def test_within_months_near_the_last_representable_date(self):
         assert within_months(date.max, date(9999, 6, 1), 12) is True
+
+
+class TestDeclaredPreviousPlans:
+    def test_a_census_count_above_the_record_raises_the_plan_number(self):
+        record = PlanRecord(
+            start=date(2024, 5, 1), end=date(2025, 1, 10), categories=frozenset({"NEG"}), number_of_previous_plans=1
+        )
+        result = assess([record], proposal(), on("2025-06-01"))
+
+        assert (result.previous_plans, result.unrecorded_previous_plans, result.plan_number) == (2, 1, 3)
+        assert HEAD_OF_SERVICE_SIGNOFF in result.required_steps
+        assert result.to_dict()["unrecorded_previous_plans"] == 1
+
+    def test_without_a_census_count_the_record_is_the_count(self):
+        result = assess([plan("2024-05-01", "2025-01-10")], proposal(), on("2025-06-01"))
+
+        assert (result.previous_plans, result.unrecorded_previous_plans, result.plan_number) == (1, 0, 2)
 
 
 class TestPlanLength:
@@ -677,6 +696,7 @@ def test_to_dict_round_trips_through_json(history_and_date, proposed):
         "plan_number",
         "is_repeat",
         "previous_plans",
+        "unrecorded_previous_plans",
         "last_plan_end",
         "days_since_last_plan_end",
         "within_12_months",

@@ -25,7 +25,11 @@ def decide_url(request):
 
 def post(client, request, action, **fields):
     """POST one of the decision page's forms, carrying the stage the page showed."""
-    data = {"action": action, f"{action}-expected_state": request.state}
+    data = {
+        "action": action,
+        f"{action}-expected_state": request.state,
+        f"{action}-expected_version": reload(request).version,
+    }
     data.update({f"{action}-{name}": value for name, value in fields.items()})
     return client.post(decide_url(request), data)
 
@@ -164,6 +168,7 @@ def test_a_stale_page_is_told_to_look_again(client, council, at_manager_discussi
         {
             "action": "proceed",
             "proceed-expected_state": stale_state,
+            "proceed-expected_version": reload(at_manager_discussion).version,
             "proceed-alternatives_considered": ["legal_planning"],
             "proceed-rationale": "Mine, too late.",
         },

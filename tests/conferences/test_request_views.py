@@ -15,6 +15,11 @@ from tests.conferences.journeys import child_with_plans, drafted, proceeded, scr
 from tests.factories import ChildFactory, ConferenceRequestFactory, FamilyFactory
 
 
+def version_of(request):
+    """The version a page opened now would carry."""
+    return ConferenceRequest.objects.values_list("version", flat=True).get(pk=request.pk)
+
+
 def section_url(request, slug):
     return reverse("conferences:section", args=[request.pk, slug])
 
@@ -174,6 +179,7 @@ def test_a_validation_error_keeps_everything_typed_and_saves_nothing(worker, cou
         section_url(request, "proposal"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             "reason": "Bruising seen at school twice this month.",
             "strategy_discussion_date_0": "31",
             "strategy_discussion_date_1": "2",
@@ -203,6 +209,7 @@ def test_a_stale_page_is_refused_with_a_clear_message(worker, council):
         section_url(request, "proposal"),
         {
             "expected_state": "prior_plan_check",
+            "expected_version": version_of(request),
             "reason": "Typed on a stale page.",
         },
     )
@@ -215,7 +222,10 @@ def test_a_stale_page_is_refused_with_a_clear_message(worker, council):
 def test_someone_outside_the_team_cannot_write_a_section(client, council):
     request = records.start_request(ChildFactory(team=council.north_team), council.social_worker)
     client.force_login(council.area_manager)
-    response = client.post(section_url(request, "proposal"), {"expected_state": "draft", "reason": "Not mine."})
+    response = client.post(
+        section_url(request, "proposal"),
+        {"expected_state": "draft", "expected_version": version_of(request), "reason": "Not mine."},
+    )
     assert response.status_code == 403
     assert "Your role does not record this." in response.content.decode()
     request.refresh_from_db()
@@ -228,6 +238,7 @@ def test_a_first_request_shows_only_the_proposal(worker, council):
         section_url(request, "proposal"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             "reason": "Neglect.",
             "categories": ["NEG"],
             "factors": ["21"],
@@ -257,6 +268,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
         section_url(request, "proposal"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             "reason": "Neglect has returned after the last plan ended.",
             **date_fields("strategy_discussion_date", today),
             "categories": ["NEG"],
@@ -274,6 +286,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
         section_url(request, "repeat"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             **date_fields("partners_informed_on", today),
             "partners_informed_context": "Told partners of the 2024 neglect plan.",
             "time_since": "Three months.",
@@ -289,6 +302,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
         section_url(request, "services"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             f"service_{service.pk}_rationale": "A different provider, at home.",
             f"service_{service.pk}_impact": "Routines kept after the plan ends.",
         },
@@ -299,6 +313,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
         section_url(request, "siblings"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             f"sibling_{sibling.pk}_include": "yes",
             f"sibling_{sibling.pk}_reason": "Same home, same neglect.",
         },
@@ -309,6 +324,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
         section_url(request, "chair"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             **date_fields("held_on", today),
             "conversation": "Agreed how to run the conference and engage the family.",
         },
@@ -322,7 +338,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
     assert f'href="{section_url(request, "repeat")}?next=check"' in check
     assert "Submit the request" in check
 
-    submitted_response = worker.post(check_url, {"expected_state": "draft"})
+    submitted_response = worker.post(check_url, {"expected_state": "draft", "expected_version": version_of(request)})
     assert submitted_response["Location"] == detail_url(request)
     request.refresh_from_db()
     assert request.state == State.PRIOR_PLAN_CHECK
@@ -331,12 +347,24 @@ def test_the_full_worker_journey_to_submitted(worker, council):
     detail = worker.get(detail_url(request)).content.decode()
     assert detail.count("Confirm the prior-plan check") == 1
     check_page = reverse("conferences:prior_plan_check", args=[request.pk])
-    refused = worker.post(check_page, {"expected_state": "prior_plan_check", "sources_checked": ["this_council"]})
+    refused = worker.post(
+        check_page,
+        {
+            "expected_state": "prior_plan_check",
+            "expected_version": version_of(request),
+            "sources_checked": ["this_council"],
+        },
+    )
     assert refused.status_code == 400
     assert "Check the child&#x27;s CP history in this council&#x27;s records" in refused.content.decode()
 
     confirmed = worker.post(
-        check_page, {"expected_state": "prior_plan_check", "sources_checked": ["this_council", "other_councils"]}
+        check_page,
+        {
+            "expected_state": "prior_plan_check",
+            "expected_version": version_of(request),
+            "sources_checked": ["this_council", "other_councils"],
+        },
     )
     assert confirmed["Location"] == detail_url(request)
     request.refresh_from_db()
@@ -349,6 +377,7 @@ def test_a_change_link_returns_to_check_answers(worker, council):
         section_url(request, "proposal") + "?next=check",
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             "reason": "Changed.",
             "categories": ["NEG"],
             "factors": ["21"],
@@ -367,6 +396,7 @@ def test_sibling_answers_come_in_pairs(worker, council):
         section_url(request, "siblings"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             f"sibling_{sibling.pk}_include": "no",
         },
     )
@@ -378,11 +408,13 @@ def test_sibling_answers_come_in_pairs(worker, council):
 def test_withdraw_needs_a_reason_and_then_withdraws(worker, council):
     request = drafted(council, ChildFactory(team=council.north_team))
     url = reverse("conferences:withdraw", args=[request.pk])
-    refused = worker.post(url, {"expected_state": "draft", "reason": " "})
+    refused = worker.post(url, {"expected_state": "draft", "expected_version": version_of(request), "reason": " "})
     assert refused.status_code == 400
     assert "Give the reason." in refused.content.decode()
 
-    done = worker.post(url, {"expected_state": "draft", "reason": "The family moved away."})
+    done = worker.post(
+        url, {"expected_state": "draft", "expected_version": version_of(request), "reason": "The family moved away."}
+    )
     assert done["Location"] == detail_url(request)
     request.refresh_from_db()
     assert request.state == State.WITHDRAWN
@@ -426,6 +458,7 @@ def test_each_repeated_service_gets_its_rationale_and_gap(worker, council):
         section_url(request, "services"),
         {
             "expected_state": "draft",
+            "expected_version": version_of(request),
             f"service_{parenting.pk}_rationale": "Delivered at home this time.",
             f"service_{parenting.pk}_impact": "Routines kept.",
             f"service_{therapy.pk}_rationale": "A new therapist.",

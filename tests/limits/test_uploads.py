@@ -35,7 +35,7 @@ def test_the_default_limit_is_50_mb(settings):
 def test_a_return_over_the_limit_is_refused_before_it_is_stored(client, council, media, settings):
     settings.UPLOAD_MAX_BYTES = 1024 * 1024
     content = b"<?xml version='1.0'?><Message>" + b" " * (1024 * 1024 + 10) + b"</Message>"
-    response = upload(client, council.auditor, content)
+    response = upload(client, council.data_manager, content)
     assert response.status_code == 400
     assert "The selected file must be smaller than 1MB" in response.content.decode()
     assert not ImportRun.objects.exists()
@@ -44,7 +44,7 @@ def test_a_return_over_the_limit_is_refused_before_it_is_stored(client, council,
 
 def test_the_return_is_deleted_when_its_import_ends(client, council, media, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client, council.auditor, x.SAMPLE.read_bytes())
+        response = upload(client, council.data_manager, x.SAMPLE.read_bytes())
     assert response.status_code == 302
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.DONE
@@ -57,7 +57,7 @@ def test_a_kept_return_goes_after_the_days_the_setting_allows(
 ):
     settings.CENSUS_FILE_KEEP_DAYS = 3
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, council.auditor, x.SAMPLE.read_bytes())
+        upload(client, council.data_manager, x.SAMPLE.read_bytes())
     run = ImportRun.objects.get()
     assert len(stored_files(media)) == 1
     assert delete_old_census_files() == 0

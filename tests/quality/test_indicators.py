@@ -16,7 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import CPPlan
+from cases.models import Child, CPPlan
+from cases.selectors import previous_plans_before_each
 from conferences import records, transitions
 from conferences.assessment import within_months
 from conferences.models import ConferenceRequest, State
@@ -483,3 +484,23 @@ def test_command_prints_the_same_figures_as_json_and_csv(history):
 def test_command_refuses_bad_input_with_a_clear_message(council, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("indicators", *arguments, stdout=StringIO())
+
+
+def test_the_previous_plans_of_each_plan_are_the_selectors_count(db):
+    """The indicators' SQL counts previous plans as cases.selectors does: the record raised to the
+    census's NumberOfPreviousCPP, for every plan of every child."""
+    declared_histories = [[None, None], [2, None, None], [None, 4, 0], [0, None, 1]]
+    for number, declared in enumerate(declared_histories):
+        child = ChildFactory(local_child_id=f"SQL{number}")
+        start = d("2020-01-01")
+        for count in declared:
+            end = start + dt.timedelta(days=100)
+            CPPlanFactory(child=child, start_date=start, end_date=end, declared_previous_plans=count)
+            start = end + dt.timedelta(days=50)
+    sql = f"WITH {indicators.PLAN_FACTS} SELECT id, previous_plans FROM plan_facts"
+    found = indicators._rows(sql, indicators._params(d("2020-01-01"), d("2022-12-31")))
+    expected = {}
+    for child in Child.objects.filter(local_child_id__startswith="SQL"):
+        expected.update(previous_plans_before_each(child.plans.all()))
+    assert {row["id"]: row["previous_plans"] for row in found} == expected
+    assert sorted(expected.values()) == [0, 0, 0, 1, 1, 2, 2, 3, 4, 4, 5]

@@ -6,9 +6,13 @@ and as the reference for what the assessment derives. Input:
     {"on_date": "2025-06-01",
      "plans": [{"start": "2023-01-10", "end": "2024-02-01", "categories": ["NEG"], "factors": ["3B"],
                 "services": ["parenting programme"], "outstanding_actions_at_closure": false,
-                "core_group_actions_not_implemented": false}],
+                "core_group_actions_not_implemented": false, "number_of_previous_plans": 1}],
      "proposal": {"categories": ["NEG"], "factors": [], "services": []},
      "siblings": 0}
+
+`number_of_previous_plans` (optional) is the census's NumberOfPreviousCPP for the plan: the plans
+the child had before it, in any council. The output's `unrecorded_previous_plans` says how many
+of the previous plans the census counts beyond those given.
 
 Any bad input exits with status 2 and one line on stderr, so a script can report it as it stands.
 """
@@ -33,6 +37,7 @@ _PLAN_KEYS = {
     "services",
     "outstanding_actions_at_closure",
     "core_group_actions_not_implemented",
+    "number_of_previous_plans",
 }
 _PROPOSAL_KEYS = {"categories", "factors", "services"}
 
@@ -77,6 +82,14 @@ def _flag(value, where: str) -> bool:
     return value
 
 
+def _count(value, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadInput(f"{where} must be a whole number, 0 or more, not {json.dumps(value)}")
+    return value
+
+
 def parse_request(data) -> tuple[list[PlanRecord], Proposal, date, int]:
     """Turn the command's JSON into the assessment's arguments: (history, proposal, on_date, siblings)."""
     data = _object(data, "the input", _TOP_KEYS, {"on_date", "plans", "proposal"})
@@ -101,6 +114,9 @@ def parse_request(data) -> tuple[list[PlanRecord], Proposal, date, int]:
                 core_group_actions_not_implemented=_flag(
                     plan.get("core_group_actions_not_implemented", False),
                     f"{where}.core_group_actions_not_implemented",
+                ),
+                number_of_previous_plans=_count(
+                    plan.get("number_of_previous_plans"), f"{where}.number_of_previous_plans"
                 ),
             )
         )

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_deep_dive_scope_from_people'),
+        ('audit', '0006_context_rows_fixed_once_committed'),
         ('quality', '0001_initial'),
     ]
 

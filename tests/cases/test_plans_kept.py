@@ -1,0 +1,27 @@
+"""A child's CP plans are never deleted: the database refuses it whatever the session asks; no admin delete."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from cases.models import CPPlan
+from tests.factories import CPPlanFactory
+
+
+@pytest.mark.parametrize("skip_asked", [False, True], ids=["plain", "pgtrigger.ignore"])
+def test_the_database_refuses_to_delete_a_plan(db, skip_asked):
+    plan = CPPlanFactory()
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
+        if skip_asked:
+            cursor.execute("SET LOCAL pgtrigger.ignore = '{never_deleted,cases.CPPlan:never_deleted}'")
+        cursor.execute("DELETE FROM cases_cpplan WHERE id = %s", [plan.pk])
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
+        plan.delete()
+    assert CPPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_the_admin_offers_no_delete_of_a_plan(admin_client):
+    plan = CPPlanFactory()
+    assert admin_client.get(reverse("admin:cases_cpplan_delete", args=[plan.pk])).status_code == 403
+    assert admin_client.post(reverse("admin:cases_cpplan_delete", args=[plan.pk]), {"post": "yes"}).status_code == 403
+    assert CPPlan.objects.filter(pk=plan.pk).exists()
