@@ -79,7 +79,7 @@ def council(db):
         cp_manager=person("cp_manager", "cpm"),
         head_of_service=person("head_of_service", "hos"),
         auditor=person("auditor", "auditor"),
-        data_manager=person("data_manager", "dm"),
+        data_manager=person("data_manager", "data.manager"),
         other_social_worker=person("social_worker", "sw_south", team=south_team),
         other_team_manager=person("team_manager", "tm_south", team=south_team),
         other_area_manager=person("area_manager", "am_south", area=south),
