@@ -15,14 +15,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from audit.services import record_access
-from cases.durations import duration_words
+from cases.durations import duration_words, is_long, is_short, within_months
 from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
 from cases.selectors import PreviousPlans, previous_plans
-from conferences.assessment import is_long, is_short, within_months
-from conferences.family import family_history, record_family_access
-from reviews.selectors import reviews_context
 
 PAGE_SIZE = 25
 
@@ -122,7 +119,8 @@ def plan_history(plans: list[CPPlan], today: date) -> History:
 def child_detail(request, pk):
     """The child's record: identity, family, allocation and the whole CP plan history.
 
-    The child's conference requests come from conferences (templatetags/child_requests.py).
+    The apps above cases add their parts from the template: the conference requests and the family's
+    history (conferences/templatetags), the review conferences (reviews/templatetags).
     """
     queryset = Child.objects.select_related("team__service_area", "family", "allocated_worker").prefetch_related(
         Prefetch("plans", queryset=CPPlan.objects.prefetch_related("services"))
@@ -143,16 +141,11 @@ def child_detail(request, pk):
         else set()
     )
     today = timezone.localdate()
-    family = family_history(child, today)
-    record_family_access(request.user, family, request.path)
-    current_plan = next((plan for plan in child.plans.all() if plan.end_date is None), None)
     context = {
         "child": child,
         "siblings": [(sibling, sibling.pk in visible_siblings) for sibling in siblings],
         "history": plan_history(list(child.plans.all()), today),
         "today": today,
         "timeline_width": TIMELINE_WIDTH,
-        "family": family,
-        **reviews_context(request.user, child, current_plan),
     }
     return render(request, "cases/child_detail.html", context)

@@ -1,7 +1,7 @@
 """The gatekeeping assessment (DESIGN.md section 3): everything the repeat-plan rules derive.
 
 One pure function, `assess`, with no database: every screen, the API, the reports, the
-indicators and the tests call it (or the small date helpers below) so that a fact such as
+indicators and the tests call it (or the date helpers re-exported from cases/durations.py) so that a fact such as
 "within 12 months" is worked out in exactly one way.
 """
 
@@ -9,14 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from cases.census_rules import history_violations, plan_date_violations, unknown_codes
 from cases.codes import EVERY_ASSESSMENT_FACTOR
+from cases.durations import LONG_PLAN_MONTHS, SHORT_PLAN_MONTHS, is_long, is_short, within_months  # noqa: F401
 from cases.selectors import count_previous_plans
-
-SHORT_PLAN_MONTHS = 3
-LONG_PLAN_MONTHS = 18
 
 # Required step names are part of the API: screens, the state machine and audits key on them.
 PRIOR_PLAN_CHECK = "prior_plan_check"
@@ -46,39 +42,6 @@ REPEAT_STEPS = (
 OUTSTANDING_ACTIONS_AT_CLOSURE = "outstanding_actions_at_closure"
 CORE_GROUP_ACTIONS_NOT_IMPLEMENTED = "core_group_actions_not_implemented"
 STEPPED_DOWN_EARLY = "stepped_down_early"
-
-
-def _months_after(day: date, months: int) -> date | None:
-    """`day` plus calendar months, or None when that falls after the last date Python can hold."""
-    try:
-        return day + relativedelta(months=months)
-    except ValueError:
-        return None
-
-
-def within_months(later: date, earlier_end: date, months: int) -> bool:
-    """Whether `later` falls before `earlier_end` plus calendar months (29 Feb + 12 months = 28 Feb).
-
-    Calendar arithmetic, not a count of days, because the guidance and the national measure
-    speak of "12 months" and "2 years", which a leap year must not stretch.
-    """
-    limit = _months_after(earlier_end, months)
-    return limit is None or later < limit
-
-
-def is_short(start: date, end: date) -> bool:
-    """A plan of 3 months or less suggests it was stepped down before change was embedded (R5).
-
-    The guidance's own example is a plan "for 3 months", one that ended at the first review
-    conference: so `end <= start + 3 months` (DESIGN.md section 3)."""
-    limit = _months_after(start, SHORT_PLAN_MONTHS)
-    return limit is None or end <= limit
-
-
-def is_long(start: date, end: date) -> bool:
-    """A plan of 18 months or more makes it less likely that another plan sustains change (R5)."""
-    limit = _months_after(start, LONG_PLAN_MONTHS)
-    return limit is not None and end >= limit
 
 
 def _freeze_code_sets(record) -> None:

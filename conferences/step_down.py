@@ -12,7 +12,7 @@ Any signal means a second person, the CP Manager, must agree the ending.
 from dataclasses import dataclass
 from datetime import date
 
-from conferences.assessment import is_short, within_months
+from cases.durations import is_short, within_months
 
 SHORT_PLAN = "short_plan"
 ACTIONS_OUTSTANDING = "actions_outstanding"

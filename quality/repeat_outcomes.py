@@ -25,8 +25,8 @@ from django.db import connection
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cases.durations import within_months
 from cases.models import HowPlanEnded
-from conferences.assessment import within_months
 from limits.spreadsheets import append_safe, csv_writer
 from quality.indicators import PLAN_LENGTH_BANDS
 

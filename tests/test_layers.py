@@ -2,7 +2,8 @@
 
 Every Python file of every app is read with `ast` (function-level imports included, since a
 late import is still a dependency). To add an app, put its name in LAYERS; an app not listed
-is taken to be at the top, where nothing may import it.
+is taken to be at the top, where nothing may import it. There is no list of exceptions: a page of a
+lower app that shows a higher app's parts asks for them through that app's template tags.
 """
 
 import ast
@@ -23,13 +24,6 @@ LAYERS = [
     {"conferences"},
     {"notifications", "quality", "reviews", "api"},
 ]
-
-# Imports known to point the wrong way, each to be removed, never added to: the check ignores
-# them, and fails when one is gone so that it comes off this list.
-KNOWN = {
-    ("cases", "conferences"): "cases/views.py: the child's page shows the family's history (conferences.family)",
-    ("cases", "reviews"): "cases/views.py: the child's page lists the current plan's review conferences",
-}
 
 
 def project_apps() -> list[str]:
@@ -92,14 +86,12 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def layering_problems(imports: dict[str, list[tuple[str, str]]], known=()) -> list[str]:
+def layering_problems(imports: dict[str, list[tuple[str, str]]]) -> list[str]:
     """Every import of the project package, every import pointing up, and every cycle between apps."""
     problems = []
     graph = defaultdict(set)
     for app, found in sorted(imports.items()):
         for target, where in found:
-            if (app, target) in known:
-                continue
             if target == PROJECT_PACKAGE:
                 problems.append(f"{where}: {app} imports the project package {PROJECT_PACKAGE}")
                 continue
@@ -114,13 +106,7 @@ def test_imports_point_down_only_with_no_cycles_and_no_project_package():
     apps = project_apps()
     assert {"audit", "people", "cases", "conferences", "notifications", "quality"} <= set(apps)
     imports = {app: imports_of(app, set(apps)) for app in apps}
-    assert layering_problems(imports, KNOWN) == []
-
-
-def test_each_known_exception_still_exists():
-    apps = project_apps()
-    edges = {(app, target) for app in apps for target, _ in imports_of(app, set(apps))}
-    assert [edge for edge in KNOWN if edge not in edges] == [], "gone: take it off KNOWN"
+    assert layering_problems(imports) == []
 
 
 def test_the_check_finds_an_upward_import_a_cycle_and_the_project_package():
