@@ -81,6 +81,10 @@ def test_the_childs_page_and_the_sibling_section_start_from_the_family_history(c
     page = client.get(reverse("cases:child_detail", args=[child.pk])).content.decode()
     assert "The family's CP history" in page
     assert "Recent plan" in page
+    # The page's look at each sibling's plans is logged once; a sibling with no plans shows none.
+    path = reverse("cases:child_detail", args=[child.pk])
+    for name, times in (("Ada", 1), ("Ben", 1), ("Cal", 0)):
+        assert RecordAccess.objects.filter(child=family.children.get(first_name=name), path=path).count() == times
     request = submitted(council, child)
     section = client.get(reverse("conferences:section", args=[request.pk, "siblings"]))
     assert section.status_code == 200
