@@ -10,7 +10,7 @@ import pghistory
 from django.db import connection
 from pghistory.models import Events
 
-from conferences import records, transitions
+from conferences import actions, records, transitions
 from tests.conferences import journeys
 from tests.factories import ChildFactory, CPPlanFactory
 
@@ -32,7 +32,7 @@ def test_a_recorded_fact_keeps_before_after_and_who(council):
     assert event.pgh_diff["reason"] == ["Neglect has returned.", "Neglect and drug use."]
     assert event.pgh_diff["proposed_factors"] == [["2B", "3B"], ["2B"]]
     assert event.pgh_context["user"] == sw.pk
-    assert event.pgh_context["action"] == "proposal"
+    assert event.pgh_context["action"] == actions.PROPOSAL.event
 
 
 def test_a_transition_keeps_the_stage_change_and_who(council):

@@ -83,9 +83,13 @@ def test_every_free_text_field_of_every_form_has_a_limit():
 
 def test_proposed_services_in_one_save_are_bounded(client, draft):
     names = "\n".join(f"Service {n}" for n in range(MAX_PROPOSED_SERVICES + 1))
-    form = ProposalForm({"expected_state": "draft", "services": names}, request_obj=draft)
+    form = ProposalForm(
+        {"expected_state": "draft", "expected_version": draft.version, "services": names}, request_obj=draft
+    )
     assert not form.is_valid()
     assert form.errors["services"] == [f"Propose at most {MAX_PROPOSED_SERVICES} services, one on each line"]
     names = "\n".join(f"Service {n}" for n in range(MAX_PROPOSED_SERVICES))
-    form = ProposalForm({"expected_state": "draft", "services": names}, request_obj=draft)
+    form = ProposalForm(
+        {"expected_state": "draft", "expected_version": draft.version, "services": names}, request_obj=draft
+    )
     assert form.is_valid(), form.errors
