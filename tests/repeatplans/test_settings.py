@@ -54,6 +54,8 @@ def test_production_refuses_to_start_without_its_own_key_and_hosts(env, missing)
     result = manage("check", **env)
     assert result.returncode != 0
     assert f"ImproperlyConfigured: Production settings need {missing} " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_there_is_no_known_fallback_key():
@@ -74,6 +76,7 @@ def test_settings_start_no_database_and_say_what_is_missing():
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_check_deploy_passes_with_only_the_three_variables():
