@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -41,11 +42,13 @@ def test_every_example_in_the_guide_runs_as_written(live_server, django_db_block
     assert blocks[0].strip() == ADDRESS_LINE
     script = "\n".join([f"API={live_server.url}", *blocks[1:]])
     database = connection.settings_dict
+    params = connection.get_connection_params()
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
-        f"{database['PORT']}/{database['NAME']}",
+        # The host goes in the query so that the embedded server's socket folder works like a TCP host.
+        "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@/{database['NAME']}?"
+        + urlencode({key: params[key] for key in ("host", "port") if params.get(key)}),
     }
 
     completed = subprocess.run(

@@ -28,11 +28,10 @@ def app_role(transactional_db):
 
 @pytest.fixture
 def as_app(app_role):
-    settings = connection.settings_dict
+    # The owner's address, whether a TCP host or the embedded server's socket folder (OPTIONS["host"]).
+    params = connection.get_connection_params()
     with psycopg.connect(
-        host=settings["HOST"] or "127.0.0.1",
-        port=settings["PORT"] or 5432,
-        dbname=settings["NAME"],
+        **{key: params[key] for key in ("host", "port", "dbname") if params.get(key)},
         user=app_role,
         password=PASSWORD,
         autocommit=True,
