@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    # The notifications' outbox: whatever could not be queued (broker down) or delivered (mail down).
+    "deliver-waiting-notifications": {
+        "task": "notifications.tasks.deliver_waiting_notifications",
+        "schedule": 60.0,
+    },
     "delete-old-census-files": {
         "task": "cases.tasks.delete_old_census_files",
         "schedule": crontab(hour=2, minute=30),
