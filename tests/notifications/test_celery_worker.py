@@ -18,9 +18,9 @@ from conferences import transitions
 from conferences.models import ConferenceRequest
 from notifications import tasks
 from notifications.models import Kind, Notification
+from tests import workers as worker
 from tests.conferences import journeys
-from tests.notifications import worker
-from tests.notifications.worker import wait_for
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

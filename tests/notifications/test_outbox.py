@@ -14,9 +14,9 @@ from conferences import transitions
 from conferences.models import ConferenceRequest, State
 from notifications import outbox, tasks
 from notifications.models import Notification, Outbox
+from tests import workers as worker
 from tests.conferences import journeys
-from tests.notifications import worker
-from tests.notifications.worker import wait_for
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
