@@ -224,9 +224,7 @@ STAGES: dict[str, Stage] = {
             told_on_entry="is a third or later plan and needs the Head of Service's agreement or refusal",
             timescale=2,
         ),
-        Stage(
-            State.READY_TO_CONVENE, "turquoise", CP_CHAIRS, _CHAIR_CHAIN, overseen_by=(CP_MANAGERS, TEAM_MANAGERS)
-        ),
+        Stage(State.READY_TO_CONVENE, "turquoise", CP_CHAIRS, _CHAIR_CHAIN, overseen_by=(CP_MANAGERS, TEAM_MANAGERS)),
         Stage(State.CONVENED, "green"),
         Stage(State.CLOSED_ALTERNATIVE_ROUTE, "grey"),
         Stage(State.DECLINED, "red"),

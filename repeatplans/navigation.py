@@ -16,7 +16,6 @@ from quality.access import may_read_deep_dives, may_see_indicators
 from quality.annex_a import may_export
 from reviews.permissions import CHAIR_ROLES as REVIEW_CHAIR_ROLES
 
-
 QUEUE_WORDS = {role: "Requests waiting for your decision." for role in QUEUES} | {
     Role.TEAM_MANAGER: "Your team's open requests, wherever they are."
 }
