@@ -32,6 +32,7 @@ User = get_user_model()
 # The events that tell people, as the actions' declarations say (conferences/actions.py).
 REQUEST_TRANSITIONS = actions.REQUEST_EVENTS
 CHALLENGE_ACTIONS = actions.CHALLENGE_EVENTS
+NOTICES = actions.NOTICES
 NOTIFIED_ACTIONS = actions.NOTIFIED_EVENTS
 
 # Who is told first when two reasons name the same person.
@@ -67,6 +68,8 @@ def who_to_notify(request, transition: str, *, entered: str | None = None, chall
     """
     if transition in CHALLENGE_ACTIONS:
         found = _challenge_recipients(request, transition, challenge)
+    elif transition in NOTICES:
+        found = _notice_recipients(request, NOTICES[transition])
     elif transition in REQUEST_TRANSITIONS:
         found = _request_recipients(request, transition, entered or request.state)
     else:
@@ -84,6 +87,13 @@ def _request_recipients(request, transition, entered) -> list[Recipient]:
     if stage.close_scrutiny_told and _close_scrutiny(request):
         found += [Recipient(user, Kind.INFORMATION) for user in stage.close_scrutiny_told.people(request)]
     return found + _told(actions.ACTIONS[transition].tells, request)
+
+
+def _notice_recipients(request, notice) -> list[Recipient]:
+    """Whoever acts at the request's stage now, for information; then the notice's own."""
+    stage = stages.STAGES[request.state]
+    acting = stage.acting.people(request) if stage.acting else []
+    return [Recipient(user, Kind.INFORMATION) for user in acting] + _told(notice.tells, request)
 
 
 def _challenge_recipients(request, transition, challenge) -> list[Recipient]:
@@ -192,6 +202,9 @@ def transition_message(request, transition, kind, *, entered, challenge=None) ->
     subject = subject_of(request)
     if transition in CHALLENGE_ACTIONS:
         return _challenge_message(subject, transition, kind, challenge)
+    if transition in NOTICES:
+        tells = NOTICES[transition].tells
+        return f"{subject} {_words(tells, kind) or _words(tells, Kind.INFORMATION)}."
     stage = stages.STAGES[entered]
     if kind == Kind.INFORMATION:
         return (
