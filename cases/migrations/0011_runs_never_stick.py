@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_plans_never_deleted'),
+        ('cases', '0010_plan_sources'),
     ]
 
     operations = [
