@@ -23,10 +23,17 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cases.codes import names_of
 from cases.models import CPPlan
 from conferences import assessment as steps
 from conferences.assessment import AssessmentError, assess
-from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
+from conferences.models import (
+    AlternativeRoute,
+    ChallengeTrigger,
+    ConferenceRequest,
+    HeadOfServiceGround,
+    HistorySource,
+)
 from conferences.requirements import step_missing
 from conferences.selectors import plan_records, proposal_of
 from limits.spreadsheets import append_safe
@@ -317,8 +324,8 @@ def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
             ("Analysis", request.analysis_plan_length),
         ],
         "R6": lambda: [
-            ("Repeated concerns", a and ", ".join(a.repeated_concerns)),
-            ("New concerns", a and ", ".join(a.new_concerns)),
+            ("Repeated concerns", a and names_of(a.repeated_concerns)),
+            ("New concerns", a and names_of(a.new_concerns)),
             ("Analysis", request.analysis_risks),
         ],
         "R7": lambda: [
@@ -347,7 +354,7 @@ def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
             ("Decided by", _person(request.head_of_service_decided_by)),
         ],
         "R11": lambda: [
-            ("Triggers", a and ", ".join(a.challenge_triggers)),
+            ("Triggers", a and _choices(a.challenge_triggers, ChallengeTrigger.choices)),
             *[(f"Challenge issued {_when(c.issued_at)}", c.get_state_display()) for c in request.challenges.all()],
             ("Why no challenge was issued", request.challenge_not_issued_reason),
         ],
