@@ -449,6 +449,34 @@ def save_case(
     return case
 
 
+def save_case_part_way(case: DeepDiveCase, user, *, answers: dict, learning_points: str) -> DeepDiveCase:
+    """Keep what the auditor has written so far (question code -> (judgement or "", comment)), nothing required.
+
+    The case stays ungraded, so it does not count as audited; a graded case is changed only in full (save_case).
+    """
+    if not may_run_deep_dives(user):
+        raise DeepDiveError("Only auditors answer deep-dive questions.")
+    unknown = set(answers) - set(QUESTION_CODES)
+    if unknown:
+        raise DeepDiveError(f"Unknown question(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        case = DeepDiveCase.objects.select_for_update().get(pk=case.pk)
+        if case.grade:
+            raise DeepDiveError("This case is graded: save it in full, with every answer it needs.")
+        for code, (judgement, comment) in answers.items():
+            if judgement and judgement not in Judgement.values:
+                raise DeepDiveError(f"Choose met, partly met or not met for {code}.")
+            DeepDiveAnswer.objects.update_or_create(
+                case=case, question=code, defaults={"judgement": judgement, "comment": comment.strip()}
+            )
+        case.answers.exclude(question__in=list(answers)).delete()
+        case.learning_points = learning_points.strip()
+        case.audited_by = user
+        case.audited_at = timezone.now()
+        case.save(update_fields=["learning_points", "audited_by", "audited_at"])
+    return case
+
+
 def progress(audit: DeepDiveAudit) -> dict:
     """How many cases are graded, of how many."""
     counts = audit.cases.aggregate(total=Count("pk"), done=Count("pk", filter=~Q(grade="")))
@@ -463,7 +491,10 @@ def progress(audit: DeepDiveAudit) -> dict:
 def report(audit: DeepDiveAudit) -> dict:
     """Compliance per question, the grades and the learning points, counted in the database."""
     answer_counts = (
-        DeepDiveAnswer.objects.filter(case__audit=audit).values("question", "judgement").annotate(n=Count("pk"))
+        DeepDiveAnswer.objects.filter(case__audit=audit)
+        .exclude(case__grade="")  # a case saved part-way is not audited yet
+        .values("question", "judgement")
+        .annotate(n=Count("pk"))
     )
     per_question = {code: dict.fromkeys(Judgement.values, 0) for code in QUESTION_CODES}
     for row in answer_counts:
@@ -485,7 +516,7 @@ def report(audit: DeepDiveAudit) -> dict:
     grade_counts = dict(audit.cases.exclude(grade="").values_list("grade").annotate(n=Count("pk")))
     grades = [{"grade": value, "label": label, "count": grade_counts.get(value, 0)} for value, label in Grade.choices]
     learning = list(
-        audit.cases.exclude(learning_points="").select_related("request", "audited_by").order_by("position")
+        audit.cases.exclude(learning_points="").exclude(grade="").select_related("request", "audited_by").order_by("position")
     )
     return {"questions": questions, "grades": grades, "learning": learning, "progress": progress(audit)}
 
