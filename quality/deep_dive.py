@@ -515,9 +515,8 @@ def report(audit: DeepDiveAudit) -> dict:
         )
     grade_counts = dict(audit.cases.exclude(grade="").values_list("grade").annotate(n=Count("pk")))
     grades = [{"grade": value, "label": label, "count": grade_counts.get(value, 0)} for value, label in Grade.choices]
-    learning = list(
-        audit.cases.exclude(learning_points="").exclude(grade="").select_related("request", "audited_by").order_by("position")
-    )
+    graded = audit.cases.exclude(grade="")
+    learning = list(graded.exclude(learning_points="").select_related("request", "audited_by").order_by("position"))
     return {"questions": questions, "grades": grades, "learning": learning, "progress": progress(audit)}
 
 
