@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0001_initial'),
+        ('quality', '0002_runs_never_stick'),
     ]
 
     operations = [
