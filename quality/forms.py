@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
+from audit.models import SecurityEvent
 from conferences.forms import UKDateField
 from limits.text import long_text
 from people.models import ServiceArea, Team
@@ -219,3 +220,38 @@ class CaseForm(forms.Form):
                 "comment": self[f"{question.code}_comment"],
                 "prefill": self.prefills[question.code],
             }
+
+
+class SecurityEventFilterForm(forms.Form):
+    """Which security events the auditor lists (GET): a date range, a kind, a person; all optional."""
+
+    date_from = UKDateField(label="The first day")
+    date_to = UKDateField(label="The last day")
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "All kinds"), *SecurityEvent.Kind.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose a kind from the list."},
+    )
+    user = forms.CharField(
+        label="User name",
+        required=False,
+        max_length=150,
+        help_text="The name signed in with, or typed at a failed sign-in.",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half", "spellcheck": "false"}),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.dict()
+            for name in DATE_FIELDS:
+                data = _iso_as_parts(data, name)
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The last day must be on or after the first.")
+        return cleaned
