@@ -167,22 +167,28 @@ class CaseForm(forms.Form):
         rows=4,
     )
 
-    def __init__(self, *args, prefills: dict, **kwargs):
+    def __init__(self, *args, prefills: dict, part_way: bool = False, **kwargs):
+        """`part_way`: the auditor is saving to come back later, so nothing is required yet."""
         super().__init__(*args, **kwargs)
         self.prefills = prefills
+        self.part_way = part_way
         for question in QUESTIONS:
             applies = prefills[question.code].applies
             self.fields[f"{question.code}_judgement"] = forms.ChoiceField(
                 label=f"{question.code} {question.title}",
                 choices=Judgement.choices,
                 widget=forms.RadioSelect,
-                required=applies,
+                required=applies and not part_way,
                 error_messages={"required": f"Choose met, partly met or not met for {question.code}."},
             )
             self.fields[f"{question.code}_comment"] = long_text(f"Comment on {question.code}", rows=2)
+        if part_way:
+            self.fields["grade"].required = False
 
     def clean(self):
         cleaned = super().clean()
+        if self.part_way:
+            return cleaned
         for question in QUESTIONS:
             judgement = cleaned.get(f"{question.code}_judgement")
             comment = (cleaned.get(f"{question.code}_comment") or "").strip()
@@ -196,14 +202,14 @@ class CaseForm(forms.Form):
         return cleaned
 
     def answers(self) -> dict:
-        return {
-            question.code: (
-                self.cleaned_data[f"{question.code}_judgement"],
-                self.cleaned_data[f"{question.code}_comment"],
-            )
-            for question in QUESTIONS
-            if self.cleaned_data.get(f"{question.code}_judgement")
-        }
+        """Each question answered; saved part-way, a comment without a judgement yet counts too."""
+        found = {}
+        for question in QUESTIONS:
+            judgement = self.cleaned_data.get(f"{question.code}_judgement") or ""
+            comment = self.cleaned_data.get(f"{question.code}_comment") or ""
+            if judgement or (self.part_way and comment.strip()):
+                found[question.code] = (judgement, comment)
+        return found
 
     def questions(self):
         """For the template: each question with its fields and what the record shows."""
