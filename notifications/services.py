@@ -178,8 +178,20 @@ def challenge_url(challenge) -> str:
 
 
 def subject_of(request) -> str:
-    """How a request is named in messages: by number and local child ID, never the child's name by email."""
+    """How a request is named in messages: by number, the child's name and local ID, so nobody has to look it up."""
+    return f"Request {request.pk} for {request.child.full_name} ({request.child.local_child_id})"
+
+
+def reference_of(request) -> str:
+    """How a request is named in an email's subject line, which shows on lock screens: no name."""
     return f"Request {request.pk} (child {request.child.local_child_id})"
+
+
+def where_it_is(stage) -> str:
+    """The stage a request is at and, while it is open, who acts on it next."""
+    if not stage.is_open:
+        return f"It is now at '{stage.label}'."
+    return f"It is now at '{stage.label}', for {stage.acting.words} to act on next."
 
 
 def long_date(day: date) -> str:
@@ -206,7 +218,7 @@ def transition_message(request, transition, kind, *, entered, challenge=None) ->
             text += f" Due by {long_date(deadline.due)} ({deadline.summary.lower()})."
         return text
     told = _words(actions.ACTIONS[transition].tells, kind) or "moved on"
-    return f"{subject} {told}. It is now at '{stage.label}'."
+    return f"{subject} {told}. {where_it_is(stage)}"
 
 
 def _words(tells, kind) -> str:
@@ -281,7 +293,7 @@ def email_now(notification_id: int) -> bool:
         if notification is None or not notification.recipient.email:
             return False
         context = {"notification": notification, "recipient": notification.recipient}
-        about = subject_of(notification.request) if notification.request_id else notification.message[:80]
+        about = reference_of(notification.request) if notification.request_id else notification.message[:80]
         send_mail(
             f"{notification.get_kind_display()}: {about}",
             render_to_string("notifications/email/notification.txt", context),
