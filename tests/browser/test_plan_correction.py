@@ -37,7 +37,8 @@ def test_the_data_manager_records_the_end_of_a_plan_a_census_left_open(council, 
     corrections = manager.page.locator("[data-plan-corrections]")
     expect(corrections).to_contain_text("Review conference minutes, 30 Sept 2024.")
     expect(corrections).to_contain_text("End: 30 September 2024 (was Not recorded)")
-    expect(manager.page.locator("[data-plan-source]")).to_contain_text("Census return of 31 March 2025, corrected since")
+    source = manager.page.locator("[data-plan-source]")
+    expect(source).to_contain_text("Census return of 31 March 2025, corrected since")
     assert CPPlan.objects.get(pk=plan.pk).end_date == datetime.date(2024, 9, 30)
 
     # The plan now ended, the child may have a request; a later correction holds it for the chair.
