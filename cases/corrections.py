@@ -11,8 +11,8 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 
+from cases.codes import name_of
 from cases.models import CPPlan, HowPlanEnded
-from cases.templatetags.census_codes import name_of
 
 # The plan's values a correction may change, in the words the child's page uses.
 CORRECTED_FIELDS = {
