@@ -72,7 +72,7 @@ def test_manager_sees_the_history_and_a_task_for_each_decision(client, council, 
         assert f'href="{task_url(at_manager_discussion, action)}"' in page
     assert task_url(at_manager_discussion, "accept") not in page
     # The CP Manager consultation is someone else's task: shown with its status, not linked.
-    assert "Recorded by the CP Chair or the CP Manager." in page or "Recorded by the" in page
+    assert "Recorded by the CP chair (Child Protection Co-ordinator) or the Child Protection Manager." in page
     assert task_url(at_manager_discussion, "cp_manager_consultation") not in page
     assert RecordAccess.objects.filter(user=council.area_manager, child=at_manager_discussion.child).exists()
 
