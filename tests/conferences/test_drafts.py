@@ -93,9 +93,7 @@ def test_a_draft_is_kept_only_for_a_long_answer_of_a_task_this_person_may_do(cha
 
 def test_a_conflict_keeps_the_text_beside_what_changed_and_the_next_save_succeeds(chair, council, at_screening):
     page, seen = opened(chair, at_screening, "cp_manager_consultation")
-    records.record_cp_manager_consultation(
-        at_screening.pk, council.cp_manager, consultation="Words of the CP Manager."
-    )
+    records.record_cp_manager_consultation(at_screening.pk, council.cp_manager, consultation="Words of the CP Manager.")
 
     response = send(chair, at_screening, "cp_manager_consultation", seen, consultation="Words of the chair.")
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0003_request_version'),
+        ('conferences', '0004_history_changed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
