@@ -14,8 +14,10 @@ team's group and its service area's group). Seeded: the same size and seed give 
 """
 
 import datetime
+import json
 import math
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
@@ -183,6 +185,12 @@ def generate(children: int, seed: int = 2026, today: datetime.date | None = None
         made = _children_and_plans(rng, ids, rows, teams, people, today, children)
         requests = _requests(rng, ids, rows, made, people, today, children)
         with connection.cursor() as wrapper:
+            # The rows' history events name what wrote them, as pghistory.context does for a page.
+            wrapper.execute(
+                "SELECT set_config('pghistory.context_id', %s, true), "
+                "set_config('pghistory.context_metadata', %s, true)",
+                [str(uuid.uuid4()), json.dumps({"source": "generate_history", "children": children})],
+            )
             cursor = wrapper.cursor
             for model in (Family, Child, CPPlan, PlanService, ConferenceRequest, ProposedService):
                 rows.copy(cursor, model)
