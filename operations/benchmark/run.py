@@ -35,6 +35,7 @@ from io import StringIO
 from pathlib import Path
 
 import psycopg
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
@@ -378,9 +379,9 @@ def _timed(action) -> float:
 
 
 def indicators(host: str, auditor_session: str, today: datetime.date, repeats: int) -> dict:
-    ten_years = (today.replace(year=today.year - 10) + datetime.timedelta(days=1), today)
+    ten_years = (today - relativedelta(years=10) + datetime.timedelta(days=1), today)
     page_years = min(10, IndicatorPageForm.max_years or 10)
-    page_period = (today.replace(year=today.year - page_years) + datetime.timedelta(days=1), today)
+    page_period = (today - relativedelta(years=page_years) + datetime.timedelta(days=1), today)
 
     def command(period):
         call_command("indicators", "--from", period[0].isoformat(), "--to", period[1].isoformat(), stdout=StringIO())
