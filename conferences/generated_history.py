@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -34,10 +35,13 @@ from cases.models import (
     Family,
     HowPlanEnded,
     PlanService,
+    PlanSource,
 )
 from cases.permissions import CHILD_PERMS, ensure_role_groups
+from cases.selectors import count_previous_plans
 from conferences import demo
 from conferences.actions import ACTIONS, START_REQUEST
+from conferences.assessment import AssessmentError, PlanRecord, Proposal, assess
 from conferences.models import (
     AlternativeRoute,
     Challenge,
@@ -144,9 +148,14 @@ def _days(rng, bands) -> int:
     return rng.randint(low, high)
 
 
+def _copyable(field, value):
+    """JSON columns take their text; every other value psycopg writes as it is."""
+    return json.dumps(value, cls=DjangoJSONEncoder) if isinstance(field, models.JSONField) else value
+
+
 class _Rows:
-    """Rows waiting to be copied, per model. A field not given takes the model's default, so a
-    column added later with a default needs no change here."""
+    """Rows waiting to be copied, per model. A field not given takes the value Django would save
+    (its default, or "" or NULL), so a column added later needs no change here."""
 
     def __init__(self):
         self.fields: dict = {}
@@ -154,9 +163,11 @@ class _Rows:
 
     def add(self, model, **values):
         if model not in self.fields:
-            self.fields[model] = [f for f in model._meta.concrete_fields if f.attname in values or f.has_default()]
+            self.fields[model] = [f for f in model._meta.concrete_fields if f.attname in values or not f.primary_key]
         self.rows.setdefault(model, []).append(
-            tuple(values[f.attname] if f.attname in values else f.get_default() for f in self.fields[model])
+            tuple(
+                _copyable(f, values[f.attname] if f.attname in values else f.get_default()) for f in self.fields[model]
+            )
         )
 
     def copy(self, cursor, model):
@@ -326,7 +337,9 @@ def _children_and_plans(rng, ids, rows, teams, people, today, wanted) -> list[_C
             child = _Child(child_id, team, family_id, [])
             declared_before = 1 if history and rng.random() < DECLARED_EARLIER_PLAN else 0
             for index, (start, end) in enumerate(history):
-                child.plans.append(_plan(rng, ids, rows, child_id, index, start, end, len(history), declared_before))
+                child.plans.append(
+                    _plan(rng, ids, rows, child_id, index, start, end, len(history), declared_before, today)
+                )
             family.append(child)
             made.append(child)
         for child in family:
@@ -345,9 +358,12 @@ def _long_history(today, count):
     return list(reversed(plans))
 
 
-def _plan(rng, ids, rows, child_id, index, start, end, count, declared_before):
+def _plan(rng, ids, rows, child_id, index, start, end, count, declared_before, today):
     plan_id = ids.take(CPPlan)
     category = _pick(rng, CATEGORIES)
+    latest = category if rng.random() < 0.85 else _pick(rng, CATEGORIES)
+    factors = sorted(set(rng.sample(demo.FACTORS, rng.randint(1, 3))))
+    services = rng.sample(demo.SERVICES, rng.randint(1, 2))
     ended = end is not None
     short = ended and end <= start + datetime.timedelta(days=91)
     elsewhere = ended and index < count - 1 and rng.random() < HELD_ELSEWHERE
@@ -360,16 +376,17 @@ def _plan(rng, ids, rows, child_id, index, start, end, count, declared_before):
         start_date=start,
         end_date=end,
         initial_category=category,
-        latest_category=category if rng.random() < 0.85 else _pick(rng, CATEGORIES),
-        assessment_factors=sorted(set(rng.sample(demo.FACTORS, rng.randint(1, 3)))),
+        latest_category=latest,
+        assessment_factors=factors,
         how_ended=_pick(rng, ENDINGS) if ended else "",
         outstanding_actions_at_closure=outstanding,
         core_group_actions_not_implemented=core_group,
         held_by_other_council=elsewhere,
         other_council=rng.choice(demo.OTHER_COUNCILS) if elsewhere else "",
         declared_previous_plans=index + declared_before,
+        **_source(start, end, today),
     )
-    for name in rng.sample(demo.SERVICES, rng.randint(1, 2)):
+    for name in services:
         rows.add(
             PlanService,
             id=ids.take(PlanService),
@@ -378,7 +395,28 @@ def _plan(rng, ids, rows, child_id, index, start, end, count, declared_before):
             engagement=rng.choice(Engagement.values),
             notes="",
         )
-    return (plan_id, start, end, bool(outstanding or core_group or short))
+    record = PlanRecord(
+        start=start,
+        end=end,
+        categories=frozenset({category, latest}),
+        factors=frozenset(factors),
+        services=frozenset(services),
+        outstanding_actions_at_closure=outstanding,
+        core_group_actions_not_implemented=core_group,
+        number_of_previous_plans=index + declared_before,
+    )
+    return (plan_id, start, end, bool(outstanding or core_group or short), record)
+
+
+def _source(start, end, today) -> dict:
+    """Where the plan came from: the latest census return that held it, or, for a plan that began
+    after the last return, the conference that started it."""
+    last_return = datetime.date(today.year if today >= datetime.date(today.year, 3, 31) else today.year - 1, 3, 31)
+    if start > last_return:
+        return {"source": PlanSource.CONFERENCE, "source_date": start}
+    held_until = min(end or today, last_return)
+    year = held_until.year if held_until <= datetime.date(held_until.year, 3, 31) else held_until.year + 1
+    return {"source": PlanSource.CENSUS, "source_date": min(datetime.date(year, 3, 31), last_return)}
 
 
 # ---- requests ----
@@ -394,11 +432,11 @@ WORKER_FACTS = {
 }
 
 
-def _walk(target: str, rng) -> list[str]:
-    """The transitions a request took to reach `target`, as the state machine allows (DESIGN.md 4)."""
+def _walk(target: str, rng, third: bool) -> list[str]:
+    """The transitions a request took to reach `target`, as the state machine allows (DESIGN.md 4):
+    a third or later plan goes to the Head of Service after screening."""
     to_manager = ["submit", "confirm_previous_plan"]
     to_screening = [*to_manager, "proceed"]
-    third = rng.random() < 0.15
     accepted = [*to_screening, "accept", *(["agree"] if third else [])]
     return {
         State.DRAFT: [],
@@ -409,7 +447,9 @@ def _walk(target: str, rng) -> list[str]:
         State.READY_TO_CONVENE: accepted,
         State.CONVENED: [*accepted, "record_conference"],
         State.CLOSED_ALTERNATIVE_ROUTE: [*to_manager, "choose_alternative_route"],
-        State.DECLINED: [*to_screening, "decline"] if rng.random() < 0.8 else [*to_screening, "accept", "refuse"],
+        State.DECLINED: [*to_screening, "accept", "refuse"]
+        if third and rng.random() < 0.3
+        else [*to_screening, "decline"],
         State.WITHDRAWN: [*to_manager[: rng.randint(0, 2)], "withdraw"],
     }[target]
 
@@ -434,10 +474,19 @@ def _requests(rng, ids, rows, made, people, today, children) -> list[int]:
     rng.shuffle(ended)
     used: set[int] = set()
     made_ids = []
-    pools = {"convened": iter(with_repeat), "other": iter(ended)}
+    third = [c for c in ended if len(c.plans) >= 2]
+    pools = {"convened": iter(with_repeat), "other": iter(ended), "third": iter(third)}
     for target in states:
-        pool = pools["convened" if target == State.CONVENED else "other"]
-        child = next((c for c in pool if c.id not in used and len(c.plans) < 20), None)
+        wanted = {State.CONVENED: ["convened"], State.HEAD_OF_SERVICE_SIGNOFF: ["third", "other"]}
+        child = next(
+            (
+                c
+                for name in wanted.get(target, ["other"])
+                for c in pools[name]
+                if c.id not in used and len(c.plans) < 20
+            ),
+            None,
+        )
         if child is None:
             continue
         used.add(child.id)
@@ -447,7 +496,6 @@ def _requests(rng, ids, rows, made, people, today, children) -> list[int]:
 
 def _request(rng, ids, rows, child, target, people, today) -> int:
     request_id = ids.take(ConferenceRequest)
-    steps = _walk(target, rng)
     if target == State.CONVENED:
         # The conference that started the child's latest plan.
         conference_day = child.plans[-1][1]
@@ -460,6 +508,8 @@ def _request(rng, ids, rows, child, target, people, today) -> int:
         later = last_end + datetime.timedelta(days=rng.randint(60, 900))
         conference_day = min(today - datetime.timedelta(days=7), later)
         history = child.plans
+    previous = count_previous_plans([plan[4].number_of_previous_plans for plan in history]).total
+    steps = _walk(target, rng, third=previous >= 2)
     # Each step a few days after the one before; the open requests' last step within the last fortnight.
     spacing = [rng.randint(1, 4) for _ in range(len(steps) + 1)]
     if target in OPEN_REQUEST_STATES:
@@ -527,6 +577,9 @@ def _request(rng, ids, rows, child, target, people, today) -> int:
         "returned_questions": "",
         "conference_held_on": conference_day if target == State.CONVENED else None,
     }
+    services = rng.sample(demo.SERVICES, rng.randint(1, 2))
+    if submitted_at:
+        facts["assessed_at_submission"] = _assessed(history, facts, services, submitted_at, child)
     rows.add(
         ConferenceRequest,
         id=request_id,
@@ -539,7 +592,7 @@ def _request(rng, ids, rows, child, target, people, today) -> int:
         stage_entered_at=moments[len(steps)],
         **facts,
     )
-    for name in rng.sample(demo.SERVICES, rng.randint(1, 2)):
+    for name in services:
         rows.add(
             ProposedService,
             id=ids.take(ProposedService),
@@ -586,6 +639,20 @@ def _request(rng, ids, rows, child, target, people, today) -> int:
     return request_id
 
 
+def _assessed(history, facts, services, submitted_at, child) -> dict:
+    """The assessment stored with a request when it is submitted, as transitions.submit stores it."""
+    proposal = Proposal(
+        categories=frozenset(facts["proposed_categories"]),
+        factors=frozenset(facts["proposed_factors"]),
+        services=frozenset(services),
+    )
+    try:
+        on_date = timezone.localdate(submitted_at)
+        return assess([plan[4] for plan in history], proposal, on_date, siblings=len(child.siblings)).to_dict()
+    except AssessmentError:
+        return {}
+
+
 ACTORS = {
     "submit": "worker",
     "confirm_previous_plan": "worker",
@@ -617,8 +684,8 @@ def _trail(ids, rows, request_id, child_id, steps, moments, worker, manager, cha
             challenge_id=None,
             state_before=before,
             state_after=after,
-            before="{}",
-            after="{}",
+            before={},
+            after={},
         )
 
     event(moments[0], worker, START_REQUEST.event, "", "", State.DRAFT)
