@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+pytestmark = pytest.mark.benchmark
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
     "floor_sign_in_page",
