@@ -452,6 +452,9 @@ CP_CHAIR_CONVERSATION = Record(
     "Recorded the conversation with the CP chair",
     CASE_HOLDERS_OR_CHAIR,
     CASE_HOLDER_EDIT_STATES,
+    done="The conversation with the CP chair is saved.",
+    title="Conversation with the CP chair (R13)",
+    button="Save the conversation",
     records_steps=(steps.CP_CHAIR_CONVERSATION,),
     service="record_cp_chair_conversation",
 )
@@ -493,7 +496,7 @@ ISSUE_CHALLENGE = Record(
     service="issue_challenge",
 )
 
-# Records by name, in the order the decision page offers those it has a form for.
+# Records by name; the decision page lists those it has a form for as tasks, in this order.
 RECORDS: dict[str, Record] = {
     record.name: record
     for record in (
@@ -504,10 +507,10 @@ RECORDS: dict[str, Record] = {
         ANALYSIS,
         SERVICE_RATIONALE,
         SIBLING_DECISION,
-        CP_CHAIR_CONVERSATION,
         SCREENING,
         CP_MANAGER_CONSULTATION,
         ISSUE_CHALLENGE,
+        CP_CHAIR_CONVERSATION,
     )
 }
 
