@@ -9,6 +9,7 @@ import random
 
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -148,12 +149,14 @@ def _organisation() -> dict:
 def _people(teams) -> dict:
     user_model = get_user_model()
     people = {}
+    # One hash for everyone: they share the password, and the hasher is deliberately slow.
+    password = make_password(DEMO_PASSWORD)
     for username, (role, first, last, place) in PEOPLE.items():
         user, created = user_model.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@council.example"}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save()
         team = teams.get(place)
         area = ServiceArea.objects.filter(name=place).first() if place and not team else None
@@ -163,7 +166,7 @@ def _people(teams) -> dict:
         username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@council.example"}
     )
     if created:
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = password
         admin.save()
     return people
 
