@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
+from xml.parsers import expat
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -244,37 +245,59 @@ def _encoding_of(head: bytes) -> tuple[str, str]:
 
 
 class _Check:
-    """Follows the parser's events: the root, the header, and the children counted then dropped."""
+    """Follows the parser through the root and the header, then only counts the children.
 
-    def __init__(self):
-        self.open: list[ET.Element] = []
+    No tree is built: expat checks the whole file is well-formed at its own speed, and Python is
+    called once per element start to count the children, not three times per element.
+    """
+
+    def __init__(self, parser):
+        self.parser = parser
+        self.depth = 0
         self.reference_date: date | None = None
         self.reference_text = ""
         self.collection = ""
         self.children = 0
+        self.reading: str | None = None
+        self.text: list[str] = []
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
 
-    def event(self, kind: str, element: ET.Element) -> None:
-        if kind == "start":
-            if not self.open and _local(element.tag) != "Message":
-                raise CensusFileError(
-                    f"The file's root element is <{_local(element.tag)}>, not the census <Message>: "
-                    "it is not a CIN census return."
-                )
-            self.open.append(element)
-            return
-        self.open.pop()
-        name = _local(element.tag)
-        if name == "ReferenceDate" and not self.reference_text:
-            self.reference_text = (element.text or "").strip()
-            self.reference_date = _parse_date(self.reference_text)
-        elif name == "Collection" and not self.collection:
-            self.collection = (element.text or "").strip()
-        elif name == "Child":
+    def start(self, tag: str, attributes) -> None:
+        name = _local(tag)
+        if not self.depth and name != "Message":
+            raise CensusFileError(
+                f"The file's root element is <{name}>, not the census <Message>: it is not a CIN census return."
+            )
+        self.depth += 1
+        if name == "Child":
+            # The header comes before the children: from here on, only count them.
+            self.children = 1
+            self.parser.StartElementHandler = self.count
+            self.parser.EndElementHandler = None
+            self.parser.CharacterDataHandler = None
+        elif name in ("ReferenceDate", "Collection"):
+            self.reading, self.text = name, []
+
+    def count(self, tag: str, attributes) -> None:
+        if tag == "Child" or tag.endswith("}Child"):
             self.children += 1
-        if name == "Child" or len(self.open) == 1:
-            element.clear()
-            if self.open:
-                self.open[-1].remove(element)
+
+    def data(self, text: str) -> None:
+        if self.reading:
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
+        if self.reading is None:
+            return
+        value, self.reading = "".join(self.text).strip(), None
+        if _local(tag) == "ReferenceDate" and not self.reference_text:
+            self.reference_text = value
+            self.reference_date = _parse_date(value)
+        elif _local(tag) == "Collection" and not self.collection:
+            self.collection = value
 
 
 def check_census_file(stream: BinaryIO) -> CensusFile:
@@ -288,8 +311,8 @@ def check_census_file(stream: BinaryIO) -> CensusFile:
         raise CensusFileError("The file is empty: a census return starts with <?xml or <Message>.")
     label, codec = _encoding_of(head)
     decoder = codecs.getincrementaldecoder(codec)()
-    parser = ET.XMLPullParser(events=("start", "end"))
-    check = _Check()
+    parser = expat.ParserCreate(namespace_separator="}")
+    check = _Check(parser)
     lines_before = 0
     chunk = head
     try:
@@ -303,22 +326,18 @@ def check_census_file(stream: BinaryIO) -> CensusFile:
                     f"line {line} is not: it was probably saved in another encoding (such as Windows-1252); "
                     f"save it as {label} and load it again."
                 ) from None
-            parser.feed(chunk)
-            for kind, element in parser.read_events():
-                check.event(kind, element)
+            parser.Parse(chunk, False)
             lines_before += chunk.count(b"\n")
             chunk = stream.read(CHUNK)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise CensusFileError("The file ends in the middle of a character: it looks cut short.") from None
-        parser.close()
-        for kind, element in parser.read_events():
-            check.event(kind, element)
-    except ET.ParseError as error:
-        line, column = error.position
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        line, column = error.lineno, error.offset
         reason = str(error).split(":")[0]
-        if error.code in _CUT_SHORT and (not chunk or check.open):
+        if error.code in _CUT_SHORT:
             raise CensusFileError(
                 f"The file ends before the census message is complete (line {line}): it looks cut short; "
                 "load the whole file again."

@@ -5,8 +5,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Child
+from cases.signals import children_saved_in_bulk
 from conferences.models import ConferenceRequest
-from conferences.permissions import sync_request_access
+from conferences.permissions import sync_request_access, sync_requests_access_of
 
 
 @receiver(post_save, sender=ConferenceRequest, dispatch_uid="sync_request_access")
@@ -20,3 +21,8 @@ def child_saved(sender, instance, created, **kwargs):
     if not created:
         for request in instance.conference_requests.all():
             sync_request_access(request)
+
+
+@receiver(children_saved_in_bulk, sender=Child, dispatch_uid="sync_request_access_of_children")
+def children_saved(sender, children, **kwargs):
+    sync_requests_access_of(children)
