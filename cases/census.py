@@ -16,6 +16,7 @@ stop the rest of the file.
 """
 
 import codecs
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -72,6 +73,7 @@ class CensusChild:
     format_problems: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=8192)
 def _parse_date(raw: str) -> date | None:
     """A census date, or None when it is not one. xs:date may carry a time zone
     ("2024-05-01Z", "2024-05-01+01:00"); the day is what counts."""
@@ -81,6 +83,15 @@ def _parse_date(raw: str) -> date | None:
         return date.fromisoformat(raw[:10])
     except ValueError:
         return None
+
+
+def _all(element, path: str) -> list:
+    """element.findall(path) for a path of plain tags, one level at a time: the same elements,
+    without the general path machinery, which is most of the cost of reading a child."""
+    found = [element]
+    for tag in path.split("/"):
+        found = [child for parent in found for child in parent.findall(tag)]
+    return found
 
 
 def _local(tag: str) -> str:
@@ -103,7 +114,7 @@ class _Reader:
         return self._checked_date(path.rsplit("/", 1)[-1], raw) if raw else None
 
     def days(self, element, path: str) -> tuple[date, ...]:
-        found = (self._checked_date(item.tag, (item.text or "").strip()) for item in element.findall(path))
+        found = (self._checked_date(item.tag, (item.text or "").strip()) for item in _all(element, path))
         return tuple(day for day in found if day is not None)
 
     def _checked_date(self, name: str, raw: str) -> date | None:
@@ -125,7 +136,7 @@ class _Reader:
     def child(self, element) -> CensusChild:
         ids = element.find("ChildIdentifiers")
         characteristics = element.find("ChildCharacteristics")
-        disabilities = [] if characteristics is None else characteristics.findall("Disabilities/Disability")
+        disabilities = [] if characteristics is None else _all(characteristics, "Disabilities/Disability")
         codes = {(d.text or "").strip().upper() for d in disabilities}
         plans, cin_plans = [], []
         for episode, details in enumerate(element.findall("CINdetails")):
@@ -156,7 +167,7 @@ class _Reader:
         factors = tuple(
             dict.fromkeys(
                 (item.text or "").strip()
-                for item in details.findall("Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors")
+                for item in _all(details, "Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors")
                 if (item.text or "").strip()
             )
         )
@@ -193,21 +204,29 @@ def read_children(source: str | BinaryIO) -> Iterator[CensusChild]:
     """
     reference_date = None
     open_elements = []
-    for event, element in ET.iterparse(source, events=("start", "end")):
+    # Each element's name without its namespace, worked out once per tag: a return has a few
+    # dozen tags and hundreds of thousands of elements.
+    names: dict[str, str] = {}
+    namespaced = False
+    for event, element in ET.iterparse(source, events=("start", "end", "start-ns")):
         if event == "start":
             open_elements.append(element)
             continue
+        if event == "start-ns":
+            namespaced = True
+            continue
         open_elements.pop()
-        name = _local(element.tag)
-        if name == "ReferenceDate" and reference_date is None:
-            reference_date = _parse_date((element.text or "").strip())
-        elif name == "Child":
-            for item in element.iter():
-                item.tag = _local(item.tag)
+        name = names.get(element.tag) or names.setdefault(element.tag, _local(element.tag))
+        if name == "Child":
+            if namespaced:
+                for item in element.iter():
+                    item.tag = names.get(item.tag) or names.setdefault(item.tag, _local(item.tag))
             yield _Reader(reference_date).child(element)
             element.clear()
             if open_elements:
                 open_elements[-1].remove(element)
+        elif name == "ReferenceDate" and reference_date is None:
+            reference_date = _parse_date((element.text or "").strip())
 
 
 class CensusFileError(ValueError):

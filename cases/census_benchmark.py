@@ -33,6 +33,7 @@ from django.db import connection, transaction
 
 from cases.census import read_children
 from cases.codes import ASSESSMENT_FACTORS, CATEGORIES_OF_ABUSE
+from cases.models import Child, CPPlan, PlanSource
 
 REFERENCE_DATE = date(2025, 3, 31)
 YEAR_START = date(2024, 4, 1)
@@ -151,54 +152,27 @@ def generate_census_file(path: str | Path, children: int, seed: int = 1, prefix:
     return path
 
 
-_CHILD_COLUMNS = (
-    "local_child_id",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "expected_date_of_birth",
-    "sex",
-    "ethnicity",
-    "has_disability",
-    "declared_previous_plans",
-)
-_PLAN_COLUMNS = (
-    "child_id",
-    "start_date",
-    "end_date",
-    "initial_category",
-    "latest_category",
-    "assessment_factors",
-    "how_ended",
-    "outstanding_actions_at_closure",
-    "core_group_actions_not_implemented",
-    "held_by_other_council",
-    "other_council",
-    "declared_previous_plans",
-)
-
-
 def plain_insert_baseline(path: str | Path, batch_size: int = 1000) -> float:
     """Seconds to parse the return and executemany its child and plan rows (no rules, no
     comparison, no triggers, no check constraints) into scratch copies of the two tables with their
     indexes, in one rolled-back transaction."""
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("cases_child", "cases_cpplan"):
+        for model in (Child, CPPlan):
             cursor.execute(
-                f"CREATE TEMPORARY TABLE baseline_{table.removeprefix('cases_')} "
-                f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES) ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE baseline_{model._meta.model_name} "
+                f"(LIKE {model._meta.db_table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES) ON COMMIT DROP"
             )
-        child_sql = _insert("baseline_child", _CHILD_COLUMNS)
-        plan_sql = _insert("baseline_cpplan", _PLAN_COLUMNS)
+        child_sql, child_row = _insert(Child)
+        plan_sql, plan_row = _insert(CPPlan)
         batch = []
 
         def flush():
-            cursor.executemany(child_sql, [_child_row(child) for child in batch])
+            cursor.executemany(child_sql, [child_row(_child_values(child)) for child in batch])
             ids = [child.local_child_id for child in batch]
             cursor.execute("SELECT local_child_id, id FROM baseline_child WHERE local_child_id = ANY(%s)", [ids])
             pks = dict(cursor.fetchall())
-            rows = [_plan_row(pks[child.local_child_id], plan) for child in batch for plan in child.plans]
+            rows = [plan_row(_plan_values(pks[c.local_child_id], c, plan)) for c in batch for plan in c.plans]
             cursor.executemany(plan_sql, rows)
             batch.clear()
 
@@ -213,40 +187,41 @@ def plain_insert_baseline(path: str | Path, batch_size: int = 1000) -> float:
     return time.perf_counter() - started
 
 
-def _insert(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+def _insert(model):
+    """The INSERT of one row into the model's scratch table, and a function making that row from
+    values by field name (each field's default for the rest)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    columns = ", ".join(f.column for f in fields)
+    sql = f"INSERT INTO baseline_{model._meta.model_name} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    return sql, lambda values: [values.get(f.attname, defaults[f.attname]) for f in fields]
 
 
-def _child_row(child) -> tuple:
+def _child_values(child) -> dict:
     declared = [p.declared_previous_plans for p in child.plans if p.declared_previous_plans is not None]
-    return (
-        child.local_child_id,
-        "",
-        "",
-        child.date_of_birth,
-        child.expected_date_of_birth,
-        child.sex,
-        child.ethnicity,
-        child.has_disability,
-        max(declared) if declared else None,
-    )
+    return {
+        "local_child_id": child.local_child_id,
+        "date_of_birth": child.date_of_birth,
+        "expected_date_of_birth": child.expected_date_of_birth,
+        "sex": child.sex,
+        "ethnicity": child.ethnicity,
+        "has_disability": child.has_disability,
+        "declared_previous_plans": max(declared) if declared else None,
+    }
 
 
-def _plan_row(child_pk: int, plan) -> tuple:
-    return (
-        child_pk,
-        plan.start_date,
-        plan.end_date,
-        plan.initial_category,
-        plan.latest_category,
-        sorted(set(plan.assessment_factors)),
-        "",
-        False,
-        False,
-        False,
-        "",
-        plan.declared_previous_plans,
-    )
+def _plan_values(child_pk: int, child, plan) -> dict:
+    return {
+        "child_id": child_pk,
+        "start_date": plan.start_date,
+        "end_date": plan.end_date,
+        "initial_category": plan.initial_category,
+        "latest_category": plan.latest_category,
+        "assessment_factors": sorted(set(plan.assessment_factors)),
+        "declared_previous_plans": plan.declared_previous_plans,
+        "source": PlanSource.CENSUS,
+        "source_date": child.reference_date,
+    }
 
 
 def database_url() -> str:
@@ -270,11 +245,12 @@ print(json.dumps({"seconds": time.perf_counter() - started, **summary.counts()})
 """
 
 
-def run_import(path: str | Path, project: str | Path | None = None) -> dict:
+def run_import(path: str | Path, project: str | Path | None = None, database: str | None = None) -> dict:
     """Import `path` (cases.history_import.import_census) in a fresh process: its seconds, the
     process's peak memory (ru_maxrss, Django included) and the summary's counts. `project` is
-    the checkout to run (this one by default), to set another version's import beside this one."""
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    the checkout to run (this one by default), to set another version's import beside this one, and
+    `database` its database's URL (by default the one Django is connected to)."""
+    env = {**os.environ, "DATABASE_URL": database or database_url()}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(
             [sys.executable, "-c", _TIMED_IMPORT, str(path)],

@@ -35,9 +35,9 @@ from django.db import DatabaseError, connection, transaction
 from cases import census_rules
 from cases.census import CensusChild, CensusPlan, check_census_file, read_children
 from cases.census_rules import SCHEMA, RuleViolation
-from cases.models import Child, CPPlan
+from cases.models import Child, CPPlan, PlanSource
 from cases.permissions import may_keep_plan_history
-from cases.signals import children_saved_in_bulk
+from cases.signals import children_saved_in_bulk, plan_histories_changed
 
 BATCH_SIZE = 2000
 
@@ -150,13 +150,20 @@ def _changes(instance, wanted: dict) -> dict:
     return {name: value for name, value in wanted.items() if getattr(instance, name) != value}
 
 
-def _plan_values(plan: CensusPlan, existing: CPPlan | None) -> dict:
+def _plan_values(plan: CensusPlan, existing: CPPlan | None, reference_date) -> dict:
     values = {
         "end_date": plan.end_date,
         "initial_category": plan.initial_category,
         "latest_category": plan.latest_category,
         "declared_previous_plans": plan.declared_previous_plans,
     }
+    # The child's page says which return a plan is known from ("open at the census of 31 March"); a
+    # plan that came from a conference or the data manager keeps saying so.
+    if existing is None or existing.source == PlanSource.CENSUS:
+        values["source"] = PlanSource.CENSUS
+        held_from = existing.source_date if existing is not None else None
+        if reference_date is not None and (held_from is None or reference_date >= held_from):
+            values["source_date"] = reference_date
     factors = set(plan.assessment_factors)
     if existing is None or (factors and factors != set(existing.assessment_factors)):
         values["assessment_factors"] = sorted(factors)
@@ -188,6 +195,7 @@ class _ChildWrite:
     new_plans: list[dict]
     changed_plans: list[tuple[CPPlan, tuple[str, ...]]]
     outcome: ImportSummary
+    history_change: str  # what changed in the child's plans, in words ("" when none did)
 
 
 def _plan_child(census_child: CensusChild, child: Child | None, held: list[CPPlan]) -> _ChildWrite:
@@ -218,9 +226,10 @@ def _plan_child(census_child: CensusChild, child: Child | None, held: list[CPPla
     for plan in census_child.plans:
         existing = held_by_start.get(plan.start_date)
         if existing is None:
-            new_plans.append({"start_date": plan.start_date, **_plan_values(plan, None)})
+            new_plans.append({"start_date": plan.start_date, **_plan_values(plan, None, census_child.reference_date)})
             continue
-        changes = {} if _is_older_return(plan, existing) else _changes(existing, _plan_values(plan, existing))
+        wanted = _plan_values(plan, existing, census_child.reference_date)
+        changes = {} if _is_older_return(plan, existing) else _changes(existing, wanted)
         for name, value in changes.items():
             setattr(existing, name, value)
         if changes:
@@ -234,17 +243,21 @@ def _plan_child(census_child: CensusChild, child: Child | None, held: list[CPPla
             outcome.children_updated = 1
         else:
             outcome.children_unchanged = 1
-    return _ChildWrite(census_child.local_child_id, child, new_child, child_fields, new_plans, changed_plans, outcome)
+    change = _history_change(census_child, outcome) if new_plans or changed_plans else ""
+    return _ChildWrite(
+        census_child.local_child_id, child, new_child, child_fields, new_plans, changed_plans, outcome, change
+    )
 
 
-def _write(writes: list[_ChildWrite]) -> None:
+def _write(writes: list[_ChildWrite], user) -> None:
     """Write several children at once: a few statements, whatever their number.
 
     Ended plans are updated before new plans go in, so that a plan ended in this return and the
     next one it shows never stand open together (rules 8935 and 8940 in the database). New rows
     are copied in (`_copy_in`). post_save is not sent for these rows: the import never changes a
     child's team, and the children it changes are handed once to `children_saved_in_bulk`
-    (cases/signals.py) for their access to be checked.
+    (cases/signals.py) for their access to be checked. The children whose plans changed are
+    announced together, inside this transaction, with `plan_histories_changed`.
     """
     changed_children = [w.child for w in writes if w.child_fields]
     for fields, group in _grouped((w.child, tuple(sorted(w.child_fields))) for w in writes if w.child_fields):
@@ -256,6 +269,10 @@ def _write(writes: list[_ChildWrite]) -> None:
     _copy_in(CPPlan, [{"child_id": child_pks[w.local_child_id], **plan} for w in writes for plan in w.new_plans])
     if changed_children:
         children_saved_in_bulk.send(sender=Child, children=changed_children)
+    changed_histories = {child_pks[w.local_child_id]: w.history_change for w in writes if w.history_change}
+    if changed_histories and plan_histories_changed.has_listeners(CPPlan):
+        children = Child.objects.filter(pk__in=changed_histories)
+        plan_histories_changed.send(CPPlan, changes=[(c, changed_histories[c.pk]) for c in children], user=user)
 
 
 def _copy_in(model, rows: list[dict], key: str | None = None) -> dict:
@@ -294,6 +311,14 @@ def _grouped(rows: Iterable[tuple[object, tuple[str, ...]]]) -> Iterator[tuple[t
     return iter(groups.items())
 
 
+def _history_change(census_child: CensusChild, outcome: ImportSummary) -> str:
+    when = f" of {census_child.reference_date:%-d %B %Y}" if census_child.reference_date else ""
+    return (
+        f"The census return{when} added {outcome.plans_created} and changed {outcome.plans_updated} "
+        "of the child's CP plans."
+    )
+
+
 _RULE_IN_CONSTRAINT = re.compile(r"rule_(\d{4})")
 
 
@@ -327,7 +352,7 @@ def _held(ids: set[str]) -> tuple[dict[str, Child], dict[str, list[CPPlan]]]:
     return children, held
 
 
-def _import_batch(batch: list[CensusChild]) -> ImportSummary:
+def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
     """Check every child of the batch, then write those that pass in one go.
 
     Should the database refuse the batch (a constraint the checks did not foresee, such as a plan
@@ -348,15 +373,15 @@ def _import_batch(batch: list[CensusChild]) -> ImportSummary:
             writes.append((census_child, _plan_child(census_child, children.get(child_id), held.get(child_id, []))))
     try:
         with transaction.atomic():
-            _write([write for _, write in writes])
+            _write([write for _, write in writes], user)
     except DatabaseError:
-        return _import_child_by_child(batch)
+        return _import_child_by_child(batch, user)
     for _, write in writes:
         done.add(write.outcome)
     return done
 
 
-def _import_child_by_child(batch: list[CensusChild]) -> ImportSummary:
+def _import_child_by_child(batch: list[CensusChild], user) -> ImportSummary:
     """The batch again, each child in a savepoint of its own, read afresh: the slow, exact way."""
     done = ImportSummary()
     for census_child in batch:
@@ -367,7 +392,7 @@ def _import_child_by_child(batch: list[CensusChild]) -> ImportSummary:
             write = _plan_child(census_child, children.get(child_id), held.get(child_id, []))
             try:
                 with transaction.atomic():
-                    _write([write])
+                    _write([write], user)
             except DatabaseError as error:
                 violations = [_database_violation(error)]
             else:
@@ -404,7 +429,7 @@ def import_census(
         with pghistory.context(**context):
             for batch in _batches(read_children(stream), batch_size):
                 with transaction.atomic():
-                    done = _import_batch(batch)
+                    done = _import_batch(batch, user)
                 summary.add(done)
                 if on_progress is not None:
                     on_progress(summary)

@@ -131,6 +131,14 @@ class HowPlanEnded(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PlanSource(models.TextChoices):
+    """Where a plan on the child's record came from, as the child's page says it."""
+
+    CENSUS = "census", "Census return"
+    CONFERENCE = "conference", "Conference"
+    ENTERED = "entered", "Entered by the data manager"
+
+
 @tracked_per_statement
 class CPPlan(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
@@ -146,6 +154,12 @@ class CPPlan(models.Model):
     other_council = models.CharField(max_length=100, blank=True)
     declared_previous_plans = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="NumberOfPreviousCPP as the census declared it for this plan."
+    )
+    source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.ENTERED)
+    source_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The reference date of the latest census return that held the plan, or the conference's date.",
     )
 
     class Meta:
@@ -189,6 +203,11 @@ class CPPlan(models.Model):
 
     def __str__(self):
         return f"CP plan {self.start_date} to {self.end_date or 'open'}"
+
+    @property
+    def open_only_per_census(self) -> bool:
+        """Open, and known to be open only from a census return: it may have ended since."""
+        return self.end_date is None and self.source == PlanSource.CENSUS
 
     @property
     def categories(self) -> set[str]:

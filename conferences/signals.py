@@ -1,11 +1,13 @@
 """A request is held by the same team and area groups as its child: from its creation, and after
-every save of the child's row (a change of allocation moves the requests with the child)."""
+every save of the child's row (a change of allocation moves the requests with the child). A change
+to the child's plan history marks the requests that rest on it (conferences/history_changes.py)."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Child
-from cases.signals import children_saved_in_bulk
+from cases.signals import children_saved_in_bulk, plan_histories_changed, plan_history_changed
+from conferences import history_changes
 from conferences.models import ConferenceRequest
 from conferences.permissions import sync_request_access, sync_requests_access_of
 
@@ -26,3 +28,13 @@ def child_saved(sender, instance, created, **kwargs):
 @receiver(children_saved_in_bulk, sender=Child, dispatch_uid="sync_request_access_of_children")
 def children_saved(sender, children, **kwargs):
     sync_requests_access_of(children)
+
+
+@receiver(plan_history_changed, dispatch_uid="mark_requests_when_history_changes")
+def plan_history_changed_for(sender, child, user, change, **kwargs):
+    history_changes.mark_requests(child, user, change)
+
+
+@receiver(plan_histories_changed, dispatch_uid="mark_requests_when_histories_change")
+def plan_histories_changed_for(sender, changes, user, **kwargs):
+    history_changes.mark_requests_of(changes, user)
