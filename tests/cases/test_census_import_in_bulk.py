@@ -20,6 +20,7 @@ from cases.models import Child, CPPlan
 from conferences.models import ConferenceRequest
 from people.groups import area_group, team_group
 from tests.cases import census_xml as x
+from tests.conferences import journeys
 from tests.factories import ChildFactory, ConferenceRequestFactory, TeamFactory
 
 
@@ -138,3 +139,26 @@ def test_the_benchmark_return_is_a_readable_census_that_mostly_goes_in(db, tmp_p
     assert summary.children_created + summary.children_rejected == 400
     assert summary.children_rejected <= 8
     assert {rule for rejection in summary.rejections for rule in rejection.rules} <= {"8925", "8930"}
+
+
+def test_a_return_that_changes_a_childs_plans_marks_their_submitted_request(
+    council, tmp_path, django_capture_on_commit_callbacks
+):
+    child = journeys.child_with_plans(council, 1)  # one plan, 24 June 2024 to 10 January 2025
+    request = journeys.screened(council, journeys.proceeded(council, child))
+    path = x.write(
+        tmp_path,
+        "r.xml",
+        x.census(
+            x.child(child.local_child_id, x.episode(x.plan("2024-06-24", "2025-01-20"))),
+            x.child("NEW1", x.episode(x.plan("2024-07-01"))),
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = import_census(str(path), user=council.data_manager)
+    assert (summary.children_updated, summary.plans_updated, summary.children_created) == (1, 1, 1)
+    request.refresh_from_db()
+    assert request.history_changed_at is not None
+    assert request.history_change == (
+        "The census return of 31 March 2025 added 0 and changed 1 of the child's CP plans."
+    )
