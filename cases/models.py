@@ -11,11 +11,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from audit.history import never_deleted, tracked, tracked_per_statement
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
+from limits import runs
 from people.models import Team
 
 
@@ -268,6 +270,7 @@ class ImportRun(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Finished"
         FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Stopped"
 
     file = models.FileField(upload_to="history_imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
@@ -275,7 +278,10 @@ class ImportRun(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the file read.")
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When it was last handed to the queue.")
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the worker last reported progress.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker has started it.")
     finished_at = models.DateTimeField(null=True, blank=True)
     children_read = models.PositiveIntegerField(default=0)
     children_created = models.PositiveIntegerField(default=0)
@@ -295,5 +301,16 @@ class ImportRun(models.Model):
         return f"Import of {self.original_name} ({self.get_status_display()})"
 
     @property
+    def stopped_reason(self) -> str:
+        """Why the run has stopped without finishing (limits/runs.py); empty while it is alive or ended."""
+        if self.status == self.Status.STOPPED:
+            return self.error
+        return runs.stopped_reason(self.status, self.queued_at, self.heartbeat_at or self.started_at)
+
+    @property
     def is_active(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stopped_reason
+
+    @property
+    def status_shown(self) -> str:
+        return self.Status.STOPPED.label if self.stopped_reason else self.get_status_display()

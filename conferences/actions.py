@@ -653,6 +653,12 @@ TRAIL_WORDS: dict[str, str] = {
     **{notice.event: notice.trail for notice in NOTICES.values()},
 }
 
+
+def action_in_words(event: str) -> str:
+    """A trail event in words, as its action's declaration says it."""
+    return TRAIL_WORDS.get(event) or event.replace("_", " ").capitalize()
+
+
 # The events that tell people: every transition, and every step of a challenge from its issue on.
 REQUEST_EVENTS = frozenset(action.event for action in ACTIONS.values())
 CHALLENGE_EVENTS = frozenset(

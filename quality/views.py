@@ -33,7 +33,7 @@ from quality.access import (
 )
 from quality.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from quality.models import DeepDiveAudit, DeepDiveCase, ReportRun
-from quality.tasks import request_indicator_report
+from quality.tasks import RunNotStopped, request_indicator_report, retry_report
 
 PAGE_SIZE = 25
 # A period longer than this is prepared in the background (ReportRun) rather than while the person waits.
@@ -297,6 +297,18 @@ def report_run(request, pk):
 
 
 @login_required
+@require_POST
+def report_retry(request, pk):
+    """Queue the person's stopped report again (its worker stopped, or it could not be queued)."""
+    run = _own_run(request, pk)
+    try:
+        retry_report(run.pk, request.user)
+    except RunNotStopped:
+        pass  # already going again or ended (another tab): the page shows which
+    return redirect("quality:report_run", pk=run.pk)
+
+
+@login_required
 def report_download(request, pk):
     run = _own_run(request, pk)
     if run.status != ReportRun.Status.DONE:
@@ -391,7 +403,14 @@ def deep_dive_case(request, pk, position):
     may_answer = may_run_deep_dives(request.user)
     if request.method == "POST":
         _require(may_answer)
-        form = CaseForm(request.POST, prefills=prefills)
+        part_way = "later" in request.POST and not case.grade
+        form = CaseForm(request.POST, prefills=prefills, part_way=part_way)
+        if form.is_valid() and part_way:
+            deep_dive.save_case_part_way(
+                case, request.user, answers=form.answers(), learning_points=form.cleaned_data["learning_points"]
+            )
+            messages.success(request, f"Case {case.position} saved part-way. Grade it to count it as audited.")
+            return redirect("quality:deep_dive", pk=audit.pk)
         if form.is_valid():
             deep_dive.save_case(
                 case,
