@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_plan_sources'),
+        ('cases', '0011_runs_never_stick'),
     ]
 
     operations = [
