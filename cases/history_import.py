@@ -361,7 +361,7 @@ def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
     """
     done = ImportSummary()
     children, held = _held({c.local_child_id for c in batch if c.local_child_id})
-    writes: list[tuple[CensusChild, _ChildWrite]] = []
+    writes: list[_ChildWrite] = []
     for census_child in batch:
         done.children_read += 1
         child_id = census_child.local_child_id
@@ -370,13 +370,13 @@ def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
             done.children_rejected += 1
             done.rejections.append(Rejection(child_id, tuple(violations)))
         else:
-            writes.append((census_child, _plan_child(census_child, children.get(child_id), held.get(child_id, []))))
+            writes.append(_plan_child(census_child, children.get(child_id), held.get(child_id, [])))
     try:
         with transaction.atomic():
-            _write([write for _, write in writes], user)
+            _write(writes, user)
     except DatabaseError:
         return _import_child_by_child(batch, user)
-    for _, write in writes:
+    for write in writes:
         done.add(write.outcome)
     return done
 
