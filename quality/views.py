@@ -130,10 +130,9 @@ def indicator_page(request):
         return render(request, "quality/indicators.html", {"form": form}, status=400)
     scope = _scope(form)
     limit = _area_limit(request.user)
-    headline = indicators.indicators(**scope)
-    months = indicators.monthly(**scope)
-    by_area = indicators.breakdown(by="service_area", **scope)
-    by_team = indicators.breakdown(by="team", **scope)
+    figures = indicators.report(**scope)
+    headline, months = figures["headline"], figures["monthly"]
+    by_area, by_team = figures["by_service_area"], figures["by_team"]
     if limit is not None:
         by_area = indicator_export.only_area(by_area, limit)
         by_team = indicator_export.only_area(by_team, limit)
