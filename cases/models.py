@@ -320,6 +320,11 @@ class PlanFacts(models.Model):
 
     class Meta:
         verbose_name_plural = "plan facts"
+        # A period's plans are those starting or ending in it: a BitmapOr of these two (EXPLAIN, 1M plans).
+        indexes = [
+            models.Index(fields=["start_date"], name="plan_facts_start"),
+            models.Index(fields=["end_date"], name="plan_facts_end"),
+        ]
 
     def __str__(self):
         return f"{self.plan}: {self.previous_plans} previous"

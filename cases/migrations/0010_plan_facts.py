@@ -70,4 +70,12 @@ class Migration(migrations.Migration):
             """,
             migrations.RunSQL.noop,
         ),
+            migrations.AddIndex(
+            model_name="planfacts",
+            index=models.Index(fields=["start_date"], name="plan_facts_start"),
+        ),
+        migrations.AddIndex(
+            model_name="planfacts",
+            index=models.Index(fields=["end_date"], name="plan_facts_end"),
+        ),
     ]
