@@ -51,13 +51,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from cases.codes import NATIONAL_REPEAT_RATE_2025
 from conferences.models import AlternativeRoute, State
 from conferences.timescales import bank_holidays
 from limits.dates import day_bounds
+from quality.replica import report_cursor
 
 PLAN_LENGTH_BANDS = {
     "up_to_3_months": (None, "3 months"),
@@ -294,7 +294,7 @@ def _params(date_from: date, date_to: date, service_area=None, team=None) -> dic
 
 def _rows(sql: str, params: dict) -> list[dict]:
     query, values = _positional(sql, params)
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute(query, values)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
