@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_plans_never_deleted'),
+        ('cases', '0011_runs_never_stick'),
         ('people', '0001_initial'),
     ]
 
