@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from audit.services import record_access
+from audit.services import record_accesses
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
 from quality import repeat_outcomes
@@ -113,8 +113,7 @@ def outcome_children(request):
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     plans = CPPlan.objects.select_related("child__team").in_bulk([plan.plan_id for plan in page.object_list])
     rows = [(ended, plans[ended.plan_id]) for ended in page.object_list]
-    for child in {plan.child for _, plan in rows}:
-        record_access(request.user, child, request.get_full_path())
+    record_accesses(request.user, {plan.child for _, plan in rows}, request.get_full_path())
     label = repeat_outcomes.MEASURE_LABELS[measure]
     if breakdown:
         label += f": {repeat_outcomes.BREAKDOWNS[breakdown].lower()}, {repeat_outcomes.row_label(breakdown, group)}"

@@ -92,6 +92,9 @@ if environment.REPLICA_DATABASE:
     DATABASES["replica"] = {**environment.REPLICA_DATABASE, "CONN_MAX_AGE": 0, "TEST": {"MIRROR": "default"}}
 REPORTS_DATABASE = "replica" if environment.REPLICA_DATABASE else "default"
 DATABASE_ROUTERS = ["repeatplans.routers.ReportReplicaRouter"]
+# Sessions live in PostgreSQL (Django's default), so any web process serves any signed-in person.
+if environment.CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": environment.CACHE_URL}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any password check

@@ -3,7 +3,7 @@
 The database keeps them (statement-level triggers on the plans and on the children's teams), so the
 indicators can read them instead of every plan in order. Every path that writes plans is tried here:
 the ORM and the factories, the data manager's corrections, bulk writes, raw SQL (even with
-pgtrigger.ignore asked), the census import, the admin, a plan moved to another child, a child moved
+pgtrigger.ignore asked), the census import, a plan moved to another child, a child moved
 to another team. After each, the kept facts must equal what cases.selectors works out from the plans.
 """
 
@@ -11,14 +11,13 @@ import datetime as dt
 
 import pytest
 from django.db import connection, transaction
-from django.urls import reverse
 
 from cases.history_import import import_census
 from cases.models import Child, CPPlan, PlanFacts
-from cases.plans import plan_correct
+from cases.plans import plan_correct, plan_create
 from cases.selectors import previous_plans_before_each
 from tests.cases import census_xml as x
-from tests.factories import ChildFactory, CPPlanFactory, UserFactory
+from tests.factories import ChildFactory, CPPlanFactory
 
 
 def d(text):
@@ -113,8 +112,8 @@ def test_raw_sql_writes_are_followed_and_cannot_skip_the_facts(council, skip_ask
     insert = """
         INSERT INTO cases_cpplan (child_id, start_date, end_date, initial_category, latest_category,
             assessment_factors, how_ended, outstanding_actions_at_closure, core_group_actions_not_implemented,
-            held_by_other_council, other_council, declared_previous_plans)
-        VALUES (%s, %s, %s, 'PHY', 'PHY', '{}', '', FALSE, FALSE, %s, %s, %s)
+            held_by_other_council, other_council, declared_previous_plans, source)
+        VALUES (%s, %s, %s, 'PHY', 'PHY', '{}', '', FALSE, FALSE, %s, %s, %s, 'entered')
     """
     with transaction.atomic(), connection.cursor() as cursor:
         if skip_asked:
@@ -161,31 +160,16 @@ def test_the_census_import_keeps_every_plans_facts(db):
     assert_kept()
 
 
-def test_a_plan_added_in_the_admin_is_counted(client, council):
+def test_a_plan_added_on_the_childs_page_by_the_data_manager_is_counted(council):
     child = ChildFactory(team=council.north_team)
     CPPlanFactory(child=child, start_date=d("2020-01-01"), end_date=d("2020-06-01"))
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
 
-    response = client.post(
-        reverse("admin:cases_cpplan_add"),
-        {
-            "child": child.pk,
-            "start_date": "2022-02-01",
-            "end_date": "",
-            "initial_category": "EMO",
-            "latest_category": "EMO",
-            "assessment_factors": "",
-            "how_ended": "",
-            "other_council": "",
-            "declared_previous_plans": "",
-            "services-TOTAL_FORMS": "0",
-            "services-INITIAL_FORMS": "0",
-            "services-MIN_NUM_FORMS": "0",
-            "services-MAX_NUM_FORMS": "1000",
-        },
+    added = plan_create(
+        child=child,
+        user=council.data_manager,
+        values={"start_date": d("2022-02-01"), "end_date": None, "initial_category": "EMO", "latest_category": "EMO"},
+        reason="Found in the paper file.",
     )
 
-    assert response.status_code == 302, response.content.decode()[:2000]
-    added = CPPlan.objects.get(child=child, start_date=d("2022-02-01"))
     assert PlanFacts.objects.get(plan=added).previous_plans == 1
     assert_kept()
