@@ -19,6 +19,7 @@ from quality import repeat_outcomes
 from quality.access import may_see_indicators
 from quality.charts import bar_chart
 from quality.forms import PeriodForm
+from quality.replica import reads_reports
 from quality.views import PAGE_SIZE, _area_limit, _require
 
 
@@ -69,6 +70,7 @@ def _tables(report, scope):
 
 
 @login_required
+@reads_reports
 def outcomes_page(request):
     _require(may_see_indicators(request.user))
     form = _form(request)
@@ -88,6 +90,7 @@ def outcomes_page(request):
 
 
 @login_required
+@reads_reports
 def outcome_children(request):
     """The children behind one figure; each child shown is logged as a look at their record."""
     _require(may_see_indicators(request.user))
@@ -130,6 +133,7 @@ def outcome_children(request):
 
 
 @login_required
+@reads_reports
 def outcomes_download(request, file_format):
     _require(may_see_indicators(request.user))
     if file_format not in repeat_outcomes.RENDERERS:
