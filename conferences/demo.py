@@ -416,7 +416,9 @@ def _walk(rng, people, child, target, today):
             rationale="A new partner with a history of violence has moved in.",
         )
     if target == "convened":
-        return transitions.record_conference(request.pk, chair, held_on=today)
+        return transitions.record_conference(
+            request.pk, chair, held_on=today, outcome="cp_plan", category=request.proposed_categories[0]
+        )
     return request
 
 

@@ -141,6 +141,10 @@ def page_context(user, request_obj, actions, bound=None) -> dict:
         "forms": forms,
         "error_form": bound if bound is not None and bound.errors else None,
         "request_url": request_page_url(request_obj),
+        # The conference and its outcome have a page of their own (conferences/views/conference.py).
+        "record_conference_url": reverse("conferences:record_conference", args=[request_obj.pk])
+        if ACTIONS["record_conference"].available_for(user, request_obj)
+        else "",
     }
 
 

@@ -25,6 +25,7 @@ from conferences.actions import (
     CONFIRM_NO_PREVIOUS_PLAN,
     CONFIRM_PREVIOUS_PLAN,
     ISSUE_CHALLENGE,
+    RECORD_CONFERENCE,
     SUBMIT,
     WITHDRAW,
 )
@@ -53,6 +54,8 @@ def request_queryset():
         "child__allocated_worker",
         "created_by",
         "submitted_by",
+        "conference_chair",
+        "plan",
     ).prefetch_related(
         "child__plans__services",
         "proposed_services",
@@ -90,6 +93,19 @@ def keep_typed_text(form, refusal):
     form.changes = refusal.changes
 
 
+def add_refusal(form, refusal):
+    """A refusal's problems on the form: each on the field it is about, where the form has it; the rest above."""
+    on_fields = set()
+    for name, problems in refusal.field_errors.items():
+        if name in form.fields:
+            for problem in problems:
+                form.add_error(name, problem)
+            on_fields.update(problems)
+    for problem in refusal.problems:
+        if problem not in on_fields:
+            form.add_error(None, problem)
+
+
 def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
@@ -97,8 +113,7 @@ def attempt(form, action):
     except ActionRefused as refusal:
         if isinstance(refusal, StaleVersion):
             keep_typed_text(form, refusal)
-        for problem in refusal.problems:
-            form.add_error(None, problem)
+        add_refusal(form, refusal)
         return http_status(refusal)
     return None
 
@@ -467,7 +482,10 @@ def request_detail(http_request, pk):
         "may_submit": SUBMIT.name in actions,
         "may_confirm_check": bool({CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name} & set(actions)),
         "may_withdraw": WITHDRAW.name in actions,
-        "decisions": [ACTIONS[name].offer for name in actions if ACTIONS[name].offer],
+        "decisions": [
+            ACTIONS[name].offer for name in actions if ACTIONS[name].offer and name != RECORD_CONFERENCE.name
+        ],
+        "may_record_conference": RECORD_CONFERENCE.name in actions,
         "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
         "timeline": timeline(request_obj),
         "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
