@@ -18,8 +18,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
 from cases.codes import CATEGORIES_OF_ABUSE
+from cases.models import PlanSource
 from cases.plans import plan_start_at_conference
 from conferences import actions
+from conferences import requirements as needs
 from conferences.actions import ACTIONS as ACTIONS  # the declarations by name, for callers listing them
 from conferences.actions import Transition
 from conferences.assessment import AssessmentError
@@ -32,7 +34,8 @@ from conferences.models import (
     HeadOfServiceGround,
     HistorySource,
 )
-from conferences.selectors import assessment_for, changes_since
+from conferences.selectors import assessment_for, changes_since, gating_assessment
+from conferences.stages import State
 from conferences.timescales import default_first_review, latest_first_review
 from limits.dates import long_date
 from people.roles import Role, role_of
@@ -118,34 +121,52 @@ def _take(request, user, action: Transition, *, facts=None, args=(), description
 
 
 def submit(request_id, user, *, expected_state=None, expected_version=None):
-    now = timezone.now()
-    return _transition(
-        request_id,
-        user,
-        actions.SUBMIT,
-        expected_state=expected_state,
-        expected_version=expected_version,
-        facts={"submitted_by": user, "submitted_at": now},
-    )
+    """The request goes in with the assessment it rests on stored beside it (stricter, on a resubmission,
+    than the one it went in with before: conferences.assessment.stricter)."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        facts = {"submitted_by": user, "submitted_at": timezone.now()}
+        try:
+            facts["assessed_at_submission"] = gating_assessment(request).to_dict()
+        except AssessmentError:
+            pass  # the declaration's needs refuse it, saying why the history cannot be assessed
+        return _take(request, user, actions.SUBMIT, facts=facts)
 
 
 def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None, expected_version=None):
-    """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
+    """R1. Whether the child had a previous plan follows from the history on record, not from a choice.
+
+    At the prior-plan check, the worker confirms it; later, after the child's history changed, a CP
+    chair confirms it again on the history as it is now, and the request rests on the stricter of the
+    two assessments from then on.
+    """
     sources = sorted({HistorySource(source) for source in sources_checked})
     with locked_request(request_id, expected_state, expected_version) as request:
-        found = _assessed(request).is_repeat
+        assessment = _assessed(request)
+        facts = {
+            "sources_checked": sources,
+            "prior_plan_checked_by": user,
+            "prior_plan_checked_at": timezone.now(),
+            "assessed_at_submission": assessment.to_dict(),
+            "history_changed_at": None,
+        }
+        if request.state != State.PRIOR_PLAN_CHECK:
+            refusal = actions.RECONFIRM_PRIOR_PLAN_CHECK.refusal(user, request)
+            if refusal:
+                raise NotPermitted(refusal)
+            unchanged = needs.history_changed_since_check(request)
+            if unchanged:
+                raise ActionRefused(unchanged)
+            return _take(request, user, actions.RECONFIRM_PRIOR_PLAN_CHECK, facts=facts, args=(request, assessment))
+        found = assessment.is_repeat
         return _take(
-            request,
-            user,
-            actions.CONFIRM_PREVIOUS_PLAN if found else actions.CONFIRM_NO_PREVIOUS_PLAN,
-            facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
+            request, user, actions.CONFIRM_PREVIOUS_PLAN if found else actions.CONFIRM_NO_PREVIOUS_PLAN, facts=facts
         )
 
 
 def _assessed(request):
-    """The assessment of a locked request, or a refusal when its history cannot be assessed."""
+    """The assessment gating a locked request, or a refusal when its history cannot be assessed."""
     try:
-        return assessment_for(request)
+        return gating_assessment(request)
     except AssessmentError as error:
         raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
 
@@ -312,6 +333,14 @@ def _check_plan_facts(request, held_on, category, first_review_due, chair):
         raise ActionRefused(list(problems.values()), field_errors={k: [v] for k, v in problems.items()})
 
 
+def _previous_plans_on(request, day):
+    """The child's previous plans on the conference's day: the new plan's NumberOfPreviousCPP."""
+    try:
+        return assessment_for(request, on_date=day).previous_plans
+    except AssessmentError as error:
+        raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
+
+
 def _start_plan(request, user, held_on, category):
     """The plan the conference made, on the child's record; a census rule it breaks is the date's problem."""
     values = {
@@ -319,7 +348,9 @@ def _start_plan(request, user, held_on, category):
         "initial_category": category,
         "latest_category": category,
         "assessment_factors": sorted(request.proposed_factors),
-        "declared_previous_plans": _assessed(request).previous_plans,
+        "declared_previous_plans": _previous_plans_on(request, held_on),
+        "source": PlanSource.CONFERENCE,
+        "source_date": held_on,
     }
     services = [service.name for service in request.proposed_services.all()]
     try:
