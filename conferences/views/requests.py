@@ -25,11 +25,13 @@ from conferences.actions import (
     CONFIRM_NO_PREVIOUS_PLAN,
     CONFIRM_PREVIOUS_PLAN,
     ISSUE_CHALLENGE,
+    RECONFIRM_PRIOR_PLAN_CHECK,
     RECORD_CONFERENCE,
     SUBMIT,
     WITHDRAW,
 )
-from conferences.errors import ActionRefused, NotPermitted, StaleVersion, http_status
+from conferences.corrections import corrections_of, corrections_open_to
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion, http_status
 from conferences.family import family_history, record_family_access
 from conferences.models import (
     AlternativeRoute,
@@ -41,7 +43,7 @@ from conferences.models import (
 from conferences.permissions import can_view_request, may_record, record_refusal, transition_refusal
 from conferences.presenters import assessment_flags, flags_by_point
 from conferences.requirements import outstanding_steps
-from conferences.selectors import assessment_date, try_assessment
+from conferences.selectors import assessment_date, changes_since, try_assessment
 from conferences.views.timeline import timeline
 from conferences.views.wording import STEP_TITLES, who_does
 
@@ -84,13 +86,22 @@ def log_opening(http_request, request_obj):
 
 
 def keep_typed_text(form, refusal):
-    """After a stale save: the form keeps what was typed, shows what changed, and now carries the new version.
+    """After someone else acted first: the form keeps what was typed, shows what changed, and now carries the
+    request's version (and, when it moved on, its stage) as they are now.
 
-    Sending it again is a decision taken knowing the changes; it is never applied silently over them.
+    Sending it again is a decision taken knowing the changes; it is never applied silently over them, and
+    never refused again for a page the person has already been shown is out of date.
     """
     form.data = form.data.copy()
-    form.data[form.add_prefix("expected_version")] = refusal.version
-    form.changes = refusal.changes
+    if isinstance(refusal, StaleVersion):
+        form.data[form.add_prefix("expected_version")] = refusal.version
+        form.changes = refusal.changes
+        return
+    seen = str(form.data.get(form.add_prefix("expected_version"), ""))
+    now = ConferenceRequest.objects.get(pk=form.request_obj.pk)
+    form.data[form.add_prefix("expected_state")] = now.state
+    form.data[form.add_prefix("expected_version")] = now.version
+    form.changes = changes_since(now, int(seen)) if seen.isdigit() else []
 
 
 def add_refusal(form, refusal):
@@ -111,7 +122,7 @@ def attempt(form, action):
     try:
         action()
     except ActionRefused as refusal:
-        if isinstance(refusal, StaleVersion):
+        if isinstance(refusal, RequestChanged):
             keep_typed_text(form, refusal)
         add_refusal(form, refusal)
         return http_status(refusal)
@@ -414,7 +425,7 @@ def prior_plan_check(http_request, pk):
     return _action_page(
         http_request,
         pk,
-        [CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name],
+        [CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name, RECONFIRM_PRIOR_PLAN_CHECK.name],
         forms.PriorPlanCheckForm,
         "conferences/worker/prior_plan_check.html",
         lambda request_obj, data: transitions.confirm_prior_plan_check(
@@ -482,7 +493,9 @@ def request_detail(http_request, pk):
         "outstanding": [item for item in outstanding if item.missing],
         "done": [item for item in outstanding if not item.missing],
         "may_submit": SUBMIT.name in actions,
-        "may_confirm_check": bool({CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name} & set(actions)),
+        "may_confirm_check": bool(
+            {CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name, RECONFIRM_PRIOR_PLAN_CHECK.name} & set(actions)
+        ),
         "may_withdraw": WITHDRAW.name in actions,
         "decisions": [
             ACTIONS[name].offer for name in actions if ACTIONS[name].offer and name != RECORD_CONFERENCE.name
@@ -490,6 +503,8 @@ def request_detail(http_request, pk):
         "may_record_conference": RECORD_CONFERENCE.name in actions,
         "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
         "timeline": timeline(request_obj),
+        "corrections": corrections_of(request_obj),
+        "may_correct": corrections_open_to(user, request_obj),
         "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
         "alternatives_considered": [AlternativeRoute(route).label for route in request_obj.alternatives_considered],
         **answers_context(request_obj, user, assessment),

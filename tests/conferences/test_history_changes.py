@@ -5,15 +5,20 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import CPPlan
+from cases.models import CPPlan, ImportRun
 from cases.plans import plan_correct, plan_create
 from conferences import transitions
 from conferences.errors import ActionRefused, NotPermitted
 from conferences.models import ConferenceRequest, State
 from notifications.models import Kind, Notification
+from tests.cases import census_xml as x
+from tests.cases.test_census_import import upload
 from tests.conferences import journeys
+from tests.factories import ChildFactory
 
 BOTH = ["this_council", "other_councils"]
 HELD = "a CP chair must confirm the prior-plan check again"
@@ -93,12 +98,19 @@ def test_a_sign_off_already_given_is_kept_and_the_conference_waits_for_the_check
     )
     correct_first_plan(council, child)
     with pytest.raises(ActionRefused, match=HELD):
-        transitions.record_conference(request.pk, council.cp_chair, held_on=journeys.ON)
+        transitions.record_conference(
+            request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+        )
     request = reconfirm(council, request)
     assert request.state == State.READY_TO_CONVENE
     assert request.head_of_service_decided_by == council.head_of_service
     assert request.head_of_service_grounds == ["risks_significantly_different"]
-    assert transitions.record_conference(request.pk, council.cp_chair, held_on=journeys.ON).state == State.CONVENED
+    assert (
+        transitions.record_conference(
+            request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+        ).state
+        == State.CONVENED
+    )
 
 
 def test_a_plan_added_after_acceptance_sends_the_request_to_the_head_of_service(council):
@@ -120,11 +132,47 @@ def test_a_plan_added_after_acceptance_sends_the_request_to_the_head_of_service(
 CATEGORY = {"initial_category": "NEG", "latest_category": "NEG"}
 
 
+def test_a_first_plan_that_turns_out_a_repeat_goes_to_the_manager_discussion(client, council):
+    """Confirmed with no previous plan; a plan from another council is then recorded: now a second plan."""
+    child = ChildFactory(team=council.north_team)
+    request = journeys.checked(council, child)
+    assert request.state == State.READY_TO_CONVENE
+    plan_create(
+        child=child,
+        user=council.data_manager,
+        values={"start_date": datetime.date(2020, 1, 1), "end_date": datetime.date(2020, 9, 1)} | CATEGORY,
+        reason="A plan in another council found on CP-IS.",
+    )
+    client.force_login(council.cp_chair)
+    page = client.get(reverse("conferences:request_detail", args=[request.pk])).content.decode()
+    assert "History changed" in page and "A CP plan starting 1 January 2020 was added." in page
+    with pytest.raises(ActionRefused, match=HELD):
+        transitions.record_conference(
+            request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+        )
+    assert reconfirm(council, request).state == State.MANAGER_DISCUSSION
+
+
 def test_a_request_not_yet_submitted_is_not_marked(council):
     child = journeys.child_with_plans(council, 1)
     request = journeys.drafted(council, child)
     correct_first_plan(council, child)
     assert ConferenceRequest.objects.get(pk=request.pk).history_changed_at is None
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_the_auditors_census_upload_is_refused_and_the_request_is_not_touched(client, council, media):
+    child = journeys.child_with_plans(council, 1)
+    request = at_screening(council, child)
+    version = ConferenceRequest.objects.get(pk=request.pk).version
+    response = upload(client, council.auditor, x.SAMPLE.read_bytes())
+    assert response.status_code == 403
+    assert not ImportRun.objects.exists()
+    assert ConferenceRequest.objects.get(pk=request.pk).version == version
 
 
 def test_the_auditor_cannot_correct_a_plan_and_nothing_changes(council):

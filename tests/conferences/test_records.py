@@ -244,7 +244,9 @@ def test_a_challenge_can_be_escalated_without_an_answer(council, challenge):
 def test_an_open_challenge_never_holds_up_the_conference(council, screening, challenge):
     journeys.screened(council, screening)
     request = transitions.accept(screening.pk, council.cp_chair)
-    request = transitions.record_conference(request.pk, council.cp_chair, held_on=timezone.localdate())
+    request = transitions.record_conference(
+        request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+    )
     assert request.state == State.CONVENED
     assert Challenge.objects.get(pk=challenge.pk).state == ChallengeState.ISSUED
 
