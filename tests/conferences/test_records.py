@@ -115,7 +115,7 @@ def test_partners_cannot_have_been_told_in_the_future(council, screening):
         informed_on=in_days(1),
         context="Told.",
     )
-    assert problems == ["The date partners were told cannot be in the future."]
+    assert problems == ["The date partners were told must be today or in the past"]
 
 
 @pytest.mark.parametrize("weeks, accepted", [(0, False), (1, True), (104, True), (105, False)])
