@@ -1,18 +1,35 @@
-"""A request is held by the same team and area groups as its child: from its creation, and after
-every save of the child's row (a change of allocation moves the requests with the child)."""
+"""Keeping what hangs on a request in step with it, however a row was saved.
+
+A request is held by the same team and area groups as its child: from its creation, and after
+every save of the child's row (a change of allocation moves the requests with the child).
+
+The dashboards' facts (conferences/queue.py) are worked out again when the request is saved and
+when one of the child's plans is, so a queue filters and sorts on the history as it stands.
+"""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from cases.models import Child
+from cases.models import Child, CPPlan
 from conferences.models import ConferenceRequest
 from conferences.permissions import sync_request_access
+from conferences.queue import refresh_queue_facts
 
 
 @receiver(post_save, sender=ConferenceRequest, dispatch_uid="sync_request_access")
 def request_saved(sender, instance, created, **kwargs):
     if created:
         sync_request_access(instance)
+
+
+@receiver(post_save, sender=ConferenceRequest, dispatch_uid="refresh_queue_facts_of_request")
+def request_changed(sender, instance, **kwargs):
+    refresh_queue_facts(ConferenceRequest.objects.filter(pk=instance.pk))
+
+
+@receiver(post_save, sender=CPPlan, dispatch_uid="refresh_queue_facts_of_child")
+def plan_saved(sender, instance, **kwargs):
+    refresh_queue_facts(ConferenceRequest.objects.filter(child_id=instance.child_id))
 
 
 @receiver(post_save, sender=Child, dispatch_uid="sync_request_access_of_child")

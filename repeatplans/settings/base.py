@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    "refresh-queues": {
+        "task": "conferences.tasks.refresh_queues",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "delete-old-census-files": {
         "task": "cases.tasks.delete_old_census_files",
         "schedule": crontab(hour=2, minute=30),

@@ -26,9 +26,10 @@ from tests.factories import (
 
 DASHBOARD = reverse("decisions:dashboard")
 # The fixed cost of the page: the session, the user and their role, their model permissions (for the
-# visibility filter), the queue and its three prefetches (plans, their services, proposed services), and
-# the open challenges for those who see them.
-MAX_QUERIES = 10
+# visibility filter), the queue's teams, its size and overdue count, the rows matching the filters, the
+# page shown and its three prefetches (plans, their services, proposed services), and the open
+# challenges for those who see them.
+MAX_QUERIES = 13
 
 
 def waiting_request(
