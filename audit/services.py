@@ -58,3 +58,8 @@ def record_event(
 
 def record_access(user, child, path) -> RecordAccess:
     return RecordAccess.objects.create(user=user, child=child, path=path[:300])
+
+
+def record_accesses(user, children, path) -> list[RecordAccess]:
+    """One look at several children's records (a family's history): one row each, written in one INSERT."""
+    return RecordAccess.objects.bulk_create(RecordAccess(user=user, child=child, path=path[:300]) for child in children)
