@@ -62,3 +62,11 @@ class CPPlanAdmin(LogsRecordAccess, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Plans are never deleted (a database trigger refuses it too); the data manager corrects them.
         return False
+
+    # Read only here: a plan is added or corrected on the child's page, with a reason, so that the
+    # requests resting on the history are marked and the people acting on them are told.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

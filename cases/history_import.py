@@ -31,8 +31,9 @@ from django.db import DatabaseError, transaction
 from cases import census_rules
 from cases.census import CensusChild, CensusPlan, check_census_file, read_children
 from cases.census_rules import SCHEMA, RuleViolation
-from cases.models import Child, CPPlan
+from cases.models import Child, CPPlan, PlanSource
 from cases.permissions import may_keep_plan_history
+from cases.signals import plan_history_changed
 
 BATCH_SIZE = 200
 
@@ -145,13 +146,20 @@ def _changes(instance, wanted: dict) -> dict:
     return {name: value for name, value in wanted.items() if getattr(instance, name) != value}
 
 
-def _plan_values(plan: CensusPlan, existing: CPPlan | None) -> dict:
+def _plan_values(plan: CensusPlan, existing: CPPlan | None, reference_date) -> dict:
     values = {
         "end_date": plan.end_date,
         "initial_category": plan.initial_category,
         "latest_category": plan.latest_category,
         "declared_previous_plans": plan.declared_previous_plans,
     }
+    # The child's page says which return a plan is known from ("open at the census of 31 March"); a
+    # plan that came from a conference or the data manager keeps saying so.
+    if existing is None or existing.source == PlanSource.CENSUS:
+        values["source"] = PlanSource.CENSUS
+        held_from = existing.source_date if existing is not None else None
+        if reference_date is not None and (held_from is None or reference_date >= held_from):
+            values["source_date"] = reference_date
     factors = set(plan.assessment_factors)
     if existing is None or (factors and factors != set(existing.assessment_factors)):
         values["assessment_factors"] = sorted(factors)
@@ -206,10 +214,12 @@ def _save_child(
     for plan in census_child.plans:
         existing = held_by_start.get(plan.start_date)
         if existing is None:
-            plans.append(CPPlan.objects.create(child=child, start_date=plan.start_date, **_plan_values(plan, None)))
+            values = _plan_values(plan, None, census_child.reference_date)
+            plans.append(CPPlan.objects.create(child=child, start_date=plan.start_date, **values))
             outcome.plans_created += 1
             continue
-        changes = {} if _is_older_return(plan, existing) else _changes(existing, _plan_values(plan, existing))
+        wanted = _plan_values(plan, existing, census_child.reference_date)
+        changes = {} if _is_older_return(plan, existing) else _changes(existing, wanted)
         if changes:
             for name, value in changes.items():
                 setattr(existing, name, value)
@@ -224,6 +234,14 @@ def _save_child(
         else:
             outcome.children_unchanged = 1
     return child, plans, outcome
+
+
+def _history_change(census_child: CensusChild, outcome: ImportSummary) -> str:
+    when = f" of {census_child.reference_date:%-d %B %Y}" if census_child.reference_date else ""
+    return (
+        f"The census return{when} added {outcome.plans_created} and changed {outcome.plans_updated} "
+        "of the child's CP plans."
+    )
 
 
 _RULE_IN_CONSTRAINT = re.compile(r"rule_(\d{4})")
@@ -241,7 +259,7 @@ def _batches(children: Iterator[CensusChild], size: int) -> Iterator[list[Census
         yield batch
 
 
-def _import_batch(batch: list[CensusChild]) -> ImportSummary:
+def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
     done = ImportSummary()
     ids = {c.local_child_id for c in batch if c.local_child_id}
     children = {child.local_child_id: child for child in Child.objects.filter(local_child_id__in=ids)}
@@ -268,6 +286,10 @@ def _import_batch(batch: list[CensusChild]) -> ImportSummary:
                 children[child_id] = child
                 held[child_id] = saved_plans
                 done.add(outcome)
+                if outcome.plans_created or outcome.plans_updated:
+                    plan_history_changed.send(
+                        CPPlan, child=child, user=user, change=_history_change(census_child, outcome)
+                    )
         if violations:
             done.children_rejected += 1
             done.rejections.append(Rejection(child_id, tuple(violations)))
@@ -299,7 +321,7 @@ def import_census(
         with pghistory.context(**context):
             for batch in _batches(read_children(stream), batch_size):
                 with transaction.atomic():
-                    done = _import_batch(batch)
+                    done = _import_batch(batch, user)
                 summary.add(done)
                 if on_progress is not None:
                     on_progress(summary)

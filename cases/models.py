@@ -11,11 +11,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from audit.history import never_deleted, tracked
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
+from limits import runs
 from people.models import Team
 
 
@@ -61,7 +63,7 @@ class Child(models.Model):
         verbose_name_plural = "children"
         ordering = ["last_name", "first_name", "local_child_id"]
         # Browsing children in name order, a page at a time, reads the index alone (the id is in it).
-        # The search's trigram indexes are added where PostgreSQL has pg_trgm (cases migration 0010).
+        # The search's trigram indexes are added where PostgreSQL has pg_trgm (cases migration 0012).
         indexes = [
             models.Index(fields=["last_name", "first_name", "local_child_id"], include=["id"], name="child_name_order")
         ]
@@ -128,6 +130,14 @@ class HowPlanEnded(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PlanSource(models.TextChoices):
+    """Where a plan on the child's record came from, as the child's page says it."""
+
+    CENSUS = "census", "Census return"
+    CONFERENCE = "conference", "Conference"
+    ENTERED = "entered", "Entered by the data manager"
+
+
 @tracked
 class CPPlan(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
@@ -143,6 +153,12 @@ class CPPlan(models.Model):
     other_council = models.CharField(max_length=100, blank=True)
     declared_previous_plans = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="NumberOfPreviousCPP as the census declared it for this plan."
+    )
+    source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.ENTERED)
+    source_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The reference date of the latest census return that held the plan, or the conference's date.",
     )
 
     class Meta:
@@ -186,6 +202,11 @@ class CPPlan(models.Model):
 
     def __str__(self):
         return f"CP plan {self.start_date} to {self.end_date or 'open'}"
+
+    @property
+    def open_only_per_census(self) -> bool:
+        """Open, and known to be open only from a census return: it may have ended since."""
+        return self.end_date is None and self.source == PlanSource.CENSUS
 
     @property
     def categories(self) -> set[str]:
@@ -246,6 +267,7 @@ class ImportRun(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Finished"
         FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Stopped"
 
     file = models.FileField(upload_to="history_imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
@@ -253,7 +275,10 @@ class ImportRun(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the file read.")
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When it was last handed to the queue.")
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the worker last reported progress.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker has started it.")
     finished_at = models.DateTimeField(null=True, blank=True)
     children_read = models.PositiveIntegerField(default=0)
     children_created = models.PositiveIntegerField(default=0)
@@ -273,5 +298,16 @@ class ImportRun(models.Model):
         return f"Import of {self.original_name} ({self.get_status_display()})"
 
     @property
+    def stopped_reason(self) -> str:
+        """Why the run has stopped without finishing (limits/runs.py); empty while it is alive or ended."""
+        if self.status == self.Status.STOPPED:
+            return self.error
+        return runs.stopped_reason(self.status, self.queued_at, self.heartbeat_at or self.started_at)
+
+    @property
     def is_active(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stopped_reason
+
+    @property
+    def status_shown(self) -> str:
+        return self.Status.STOPPED.label if self.stopped_reason else self.get_status_display()

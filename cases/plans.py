@@ -1,7 +1,9 @@
 """Creating and correcting a child's CP plans by hand: the data manager's work, each change with a reason.
 
 The census rules are the model's own (CPPlan.clean, its constraints and the rule 8940 trigger), so a
-plan that breaks one is refused with a message naming the rule, and nothing is written.
+plan that breaks one is refused with a message naming the rule, and nothing is written. Every change
+is announced (cases.signals.plan_history_changed) inside its own transaction, so a request that rests
+on the history is marked with it or not at all.
 """
 
 import pghistory
@@ -11,6 +13,7 @@ from django.db import DatabaseError, transaction
 from audit.services import changed, record_event, snapshot
 from cases.models import Child, CPPlan, PlanService
 from cases.permissions import can_view_child, may_keep_plan_history
+from cases.signals import plan_history_changed
 
 PLAN_FIELDS = [
     "start_date",
@@ -53,7 +56,7 @@ def _service_names(plan) -> list[str]:
 def plan_create(*, child: Child, user, values: dict, services: list[str] = (), reason: str = "") -> CPPlan:
     """A new plan on the child's record. Raises ValidationError naming the census rule it breaks."""
     _check_may_keep(user, child)
-    with transaction.atomic(), pghistory.context(user=user.pk, action="create_plan"):
+    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action="create_plan"):
         Child.objects.select_for_update().get(pk=child.pk)
         plan = CPPlan(child=child, **values)
         _save(plan, list(services))
@@ -64,6 +67,9 @@ def plan_create(*, child: Child, user, values: dict, services: list[str] = (), r
             description=reason.strip(),
             after={**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)},
         )
+        plan_history_changed.send(
+            CPPlan, child=child, user=user, change=f"A CP plan starting {plan.start_date:%-d %B %Y} was added."
+        )
         return plan
 
 
@@ -72,13 +78,22 @@ def plan_correct(*, plan: CPPlan, user, values: dict, reason: str, services: lis
     _check_may_keep(user, plan.child)
     if not reason.strip():
         raise ValidationError({"reason": ["Give the reason for the correction."]})
-    with transaction.atomic(), pghistory.context(user=user.pk, action="correct_plan"):
+    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action="correct_plan"):
         Child.objects.select_for_update().get(pk=plan.child_id)
         plan = CPPlan.objects.select_for_update().get(pk=plan.pk)
         before = {**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)}
+        started = plan.start_date
         for field, value in values.items():
             setattr(plan, field, value)
         _save(plan, services)
         old, new = changed(before, {**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)})
+        if not new:
+            raise ValidationError({NON_FIELD_ERRORS: ["Nothing was changed: change the plan, or cancel."]})
         record_event(user, "correct_plan", child=plan.child, description=reason.strip(), before=old, after=new)
+        plan_history_changed.send(
+            CPPlan,
+            child=plan.child,
+            user=user,
+            change=f"The CP plan starting {started:%-d %B %Y} was corrected: {reason.strip()}",
+        )
         return plan

@@ -21,20 +21,29 @@ from cases.models import ImportRun
 logger = logging.getLogger(__name__)
 
 
-def _claim(run_id: int) -> ImportRun | None:
-    """Mark a queued run as running; None when another worker has it or it has already run."""
+def _claim(run_id: int, redelivered: bool = False) -> ImportRun | None:
+    """Mark the run as running for this task; None when another live worker has it or it has ended.
+
+    A queued run is taken; so is a running one whose worker stopped (no heartbeat within the limit)
+    or whose message came back because its worker died (`redelivered`). The import is idempotent:
+    children and plans already loaded count as unchanged the second time.
+    """
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != ImportRun.Status.QUEUED:
+        if run is None:
+            return None
+        taken_over = run.status == ImportRun.Status.RUNNING and (redelivered or bool(run.stopped_reason))
+        if run.status != ImportRun.Status.QUEUED and not taken_over:
             return None
         run.status = ImportRun.Status.RUNNING
-        run.started_at = timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.attempts += 1
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     return run
 
 
 def _store(run: ImportRun, summary: ImportSummary, **fields) -> None:
-    fields.update(summary.counts())
+    fields.update(summary.counts(), heartbeat_at=timezone.now())
     for name, value in fields.items():
         setattr(run, name, value)
     run.save(update_fields=list(fields))
@@ -60,10 +69,10 @@ def _finish(run: ImportRun, summary: ImportSummary, **fields) -> None:
     )
 
 
-@shared_task(acks_late=True)
-def run_history_import(run_id: int) -> str | None:
+@shared_task(bind=True, acks_late=True)
+def run_history_import(self, run_id: int) -> str | None:
     """Import the run's file, recording progress (percent of the file read) as it goes."""
-    run = _claim(run_id)
+    run = _claim(run_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
     if run is None:
         return None
     latest = ImportSummary()

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import import_runs
 from cases.history_import import REPORT_HEADER, may_import_history, report_rows
 from cases.models import ImportRun
-from cases.tasks import run_history_import
 from limits.spreadsheets import csv_writer
 from limits.uploads import upload_refused, upload_too_large_message
 
@@ -73,9 +73,7 @@ def upload(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            upload_file = form.cleaned_data["file"]
-            run = ImportRun.objects.create(file=upload_file, original_name=upload_file.name, uploaded_by=request.user)
-            run_history_import.delay_on_commit(run.pk)
+            run = import_runs.start_import(request.user, form.cleaned_data["file"])
             return redirect("history_import:run", pk=run.pk)
         status = 400
     runs = ImportRun.objects.select_related("uploaded_by")[:RECENT_RUNS]
@@ -95,6 +93,18 @@ def run_detail(request, pk):
 
 
 @login_required
+@require_POST
+def run_retry(request, pk):
+    """Queue a stopped run again (its worker stopped, or it could not be queued)."""
+    run = _run_for(request, pk)
+    try:
+        import_runs.retry_import(run.pk, request.user)
+    except import_runs.RunNotStopped:
+        pass  # already going again or ended (another tab, another person): the page shows which
+    return redirect("history_import:run", pk=run.pk)
+
+
+@login_required
 @require_GET
 def run_status(request, pk):
     """The run's progress as JSON, for the page's script to show without a reload."""
@@ -102,7 +112,7 @@ def run_status(request, pk):
     return JsonResponse(
         {
             "status": run.status,
-            "status_display": run.get_status_display(),
+            "status_display": run.status_shown,
             "progress": run.progress,
             "children_read": run.children_read,
             "children_rejected": run.children_rejected,

@@ -76,6 +76,9 @@ class Transition:
     tells: tuple[Tell, ...] = ()  # told besides the people who act at the stage entered
     route: Callable | None = None  # for several targets: the target, from the service's arguments
     service: str = ""  # the function in conferences/transitions.py that takes it (default: `name`)
+    # Held back while the child's history has changed since submission and the check is not confirmed again.
+    waits_for_history_check: bool = True
+    offered_when: Callable | None = None  # offered only on requests for which this holds
 
     @property
     def event(self) -> str:
@@ -104,11 +107,13 @@ class Transition:
 
     def available_for(self, user, request) -> bool:
         """Offered to this person now: the request is at a source stage and they may take it."""
-        return request.state in self.source and self.refusal(user, request) is None
+        offered = self.offered_when is None or self.offered_when(request)
+        return request.state in self.source and offered and self.refusal(user, request) is None
 
     def missing(self, request) -> list[str]:
         """Every fact still missing before it may happen; empty when it may."""
-        missing = [problem for need in self.needs for problem in need(request)]
+        missing = needs.history_checked_since_it_changed(request) if self.waits_for_history_check else []
+        missing += [problem for need in self.needs for problem in need(request)]
         if self.checks or self.history_needs:
             missing += needs.missing_in_steps(request, self.checks, self.history_needs)
         # The manager discussion (R2) and the Service Manager's rationale (R8) are one record: say it once.
@@ -140,6 +145,29 @@ def _after_screening(assessment) -> str:
     return State.READY_TO_CONVENE
 
 
+def _after_history_check(request, assessment) -> str:
+    """Where a request goes once the prior-plan check is confirmed again after its history changed.
+
+    It stays where it is, unless it is ready to convene on a path the stricter assessment no longer
+    allows: a repeat that never had the manager discussion goes to it, and a third or later plan that
+    the Head of Service has not agreed goes to them. A sign-off already given is kept.
+    """
+    if request.state == State.READY_TO_CONVENE:
+        if assessment.is_repeat and not request.manager_decided_by_id:
+            return State.MANAGER_DISCUSSION
+        if steps.HEAD_OF_SERVICE_SIGNOFF in assessment.required_steps and not request.head_of_service_decided_by_id:
+            return State.HEAD_OF_SERVICE_SIGNOFF
+    return request.state
+
+
+# The open stages after the prior-plan check: where a change to the history holds a request up.
+_CHECKED_STATES = (
+    State.MANAGER_DISCUSSION,
+    State.CPC_SCREENING,
+    State.HEAD_OF_SERVICE_SIGNOFF,
+    State.READY_TO_CONVENE,
+)
+
 SUBMIT = Transition(
     "submit",
     (State.DRAFT,),
@@ -147,6 +175,7 @@ SUBMIT = Transition(
     trail="Submitted the request",
     done="The request has been submitted. Next: the prior-plan check.",
     needs=(needs.proposal_complete,),
+    waits_for_history_check=False,
 )
 CONFIRM_PREVIOUS_PLAN = Transition(
     "confirm_previous_plan",
@@ -158,6 +187,7 @@ CONFIRM_PREVIOUS_PLAN = Transition(
     checks=(steps.PRIOR_PLAN_CHECK,),
     records_steps=(steps.PRIOR_PLAN_CHECK,),
     service="confirm_prior_plan_check",
+    waits_for_history_check=False,
 )
 CONFIRM_NO_PREVIOUS_PLAN = Transition(
     "confirm_no_previous_plan",
@@ -169,6 +199,21 @@ CONFIRM_NO_PREVIOUS_PLAN = Transition(
     checks=(steps.PRIOR_PLAN_CHECK, steps.SIBLING_CONSIDERATION),
     tells=told_worker("had its prior-plan check confirmed: no previous CP plan was found"),
     service="confirm_prior_plan_check",
+    waits_for_history_check=False,
+)
+RECONFIRM_PRIOR_PLAN_CHECK = Transition(
+    "reconfirm_prior_plan_check",
+    _CHECKED_STATES,
+    _CHECKED_STATES,
+    trail="Confirmed the prior-plan check again after the child's history changed",
+    done="The prior-plan check has been confirmed again on the child's history as it is now.",
+    by=CP_CHAIRS,
+    checks=(steps.PRIOR_PLAN_CHECK,),
+    tells=told_worker("had its prior-plan check confirmed again after the child's CP plan history changed"),
+    route=_after_history_check,
+    service="confirm_prior_plan_check",
+    waits_for_history_check=False,
+    offered_when=lambda request: request.history_changed_at is not None,
 )
 PROCEED = Transition(
     "proceed",
@@ -220,6 +265,7 @@ RETURN_FOR_INFORMATION = Transition(
     title="Return the request for more information",
     button="Return to the worker",
     needs=(needs.questions_written,),
+    waits_for_history_check=False,
     tells=told_worker("was returned to you for more information"),
 )
 DECLINE = Transition(
@@ -286,6 +332,7 @@ WITHDRAW = Transition(
     by=CASE_HOLDERS_OR_MANAGERS,
     needs=(needs.reason_given,),
     tells=told_worker("was withdrawn"),
+    waits_for_history_check=False,
 )
 
 # The request's transitions by name, in the order the decision page offers them.
@@ -295,6 +342,7 @@ ACTIONS: dict[str, Transition] = {
         SUBMIT,
         CONFIRM_PREVIOUS_PLAN,
         CONFIRM_NO_PREVIOUS_PLAN,
+        RECONFIRM_PRIOR_PLAN_CHECK,
         PROCEED,
         CHOOSE_ALTERNATIVE_ROUTE,
         ACCEPT,
@@ -560,6 +608,41 @@ ESCALATE = ChallengeStep(
 CHALLENGE_STEPS: dict[str, ChallengeStep] = {step.name: step for step in (RESPOND, RESOLVE, ESCALATE)}
 
 
+# --- What happens to a request from outside it ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something that happens to a request without anyone acting on it: written to the trail under
+    `event`, and told to whoever acts at the request's stage now (for information) and to `tells`."""
+
+    event: str
+    trail: str
+    tells: tuple[Tell, ...] = ()
+
+
+HISTORY_CHANGED = Notice(
+    "history_changed",
+    "The child's CP plan history changed after the request was submitted",
+    tells=(
+        Tell(
+            CP_CHAIRS,
+            Told.ACTION_NEEDED,
+            "is on hold: the child's CP plan history changed after it was "
+            "submitted. Confirm the prior-plan check again",
+        ),
+        Tell(
+            CASE_HOLDERS,
+            Told.INFORMATION,
+            "is on hold: the child's CP plan history changed after it was "
+            "submitted, and a CP chair must confirm the prior-plan check again",
+        ),
+    ),
+)
+
+NOTICES: dict[str, Notice] = {notice.event: notice for notice in (HISTORY_CHANGED,)}
+
+
 # --- Read by the trail and the notifications ---------------------------------------------------
 
 # Every event an action writes, in words (past tense) for the trail.
@@ -567,6 +650,7 @@ TRAIL_WORDS: dict[str, str] = {
     **{action.event: action.trail for action in ACTIONS.values()},
     **{record.event: record.trail for record in RECORDS.values()},
     **{step.event: step.trail for step in CHALLENGE_STEPS.values()},
+    **{notice.event: notice.trail for notice in NOTICES.values()},
 }
 
 # The events that tell people: every transition, and every step of a challenge from its issue on.
@@ -574,12 +658,13 @@ REQUEST_EVENTS = frozenset(action.event for action in ACTIONS.values())
 CHALLENGE_EVENTS = frozenset(
     [*(record.event for record in RECORDS.values() if record.opens), *(s.event for s in CHALLENGE_STEPS.values())]
 )
-NOTIFIED_EVENTS = REQUEST_EVENTS | CHALLENGE_EVENTS
+NOTICE_EVENTS = frozenset(NOTICES)
+NOTIFIED_EVENTS = REQUEST_EVENTS | CHALLENGE_EVENTS | NOTICE_EVENTS
 
 
 def declaration_of(event: str):
     """The transition, record or challenge step that writes `event`."""
-    for declared in (*ACTIONS.values(), *RECORDS.values(), *CHALLENGE_STEPS.values()):
+    for declared in (*ACTIONS.values(), *RECORDS.values(), *CHALLENGE_STEPS.values(), *NOTICES.values()):
         if declared.event == event:
             return declared
     return None

@@ -6,7 +6,7 @@ indicators and the tests call it (or the date helpers re-exported from cases/dur
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from cases.census_rules import history_violations, plan_date_violations, unknown_codes
@@ -247,4 +247,26 @@ def assess(history: Iterable[PlanRecord], proposal: Proposal, on_date: date, sib
         repeated_services=tuple(sorted(repeated_services)),
         challenge_triggers=tuple(sorted(challenge_triggers)),
         required_steps=tuple(sorted(required_steps)),
+    )
+
+
+def stricter(current: Assessment, held: dict | None) -> Assessment:
+    """The current assessment with the gates of `held` (an earlier one, as `to_dict` stored it) kept.
+
+    A request rests on the assessment made when it was submitted. When the child's history changes
+    afterwards, the facts shown are the new ones, but every step either assessment requires stays
+    required: a correction may add a Head of Service sign-off, never take one away (DESIGN.md section 4).
+    """
+    if not held:
+        return current
+    return replace(
+        current,
+        plan_number=max(current.plan_number, held["plan_number"]),
+        is_repeat=current.is_repeat or held["is_repeat"],
+        previous_plans=max(current.previous_plans, held["previous_plans"]),
+        similar_concerns=current.similar_concerns or held["similar_concerns"],
+        close_scrutiny=current.close_scrutiny or held["close_scrutiny"],
+        repeated_services=tuple(sorted({*current.repeated_services, *held["repeated_services"]})),
+        challenge_triggers=tuple(sorted({*current.challenge_triggers, *held["challenge_triggers"]})),
+        required_steps=tuple(sorted({*current.required_steps, *held["required_steps"]})),
     )

@@ -190,6 +190,15 @@ class ConferenceRequest(ConcurrentTransitionMixin, RequestTransitions, models.Mo
 
     conference_held_on = models.DateField(null=True, blank=True)
 
+    # The assessment the request rests on, stored when it is submitted and made stricter (never
+    # laxer) each time the prior-plan check is confirmed after the child's history changed
+    # (conferences/history_changes.py): a later correction can add a gate, never remove one.
+    assessed_at_submission = models.JSONField(default=dict, blank=True, editable=False)
+    # When the child's CP plan history last changed after submission, and what changed; cleared when
+    # the prior-plan check is confirmed again. Until then the request goes no further.
+    history_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history_change = models.TextField("what changed in the child's plan history", blank=True, editable=False)
+
     # What a person saw: every change to the request or to a fact recorded on it raises this, by
     # trigger, so a form sent against an older version is refused (conferences/transitions.py).
     version = models.PositiveIntegerField(default=1, editable=False)

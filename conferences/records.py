@@ -31,17 +31,25 @@ from conferences.permissions import challenge_refusal, may_start_request
 from conferences.transitions import locked_request
 
 
+def start_blocker(child: Child) -> str | None:
+    """Why no request can be started for the child now, whoever asks; None when one can."""
+    existing = child.conference_requests.filter(state__in=OPEN_STATES).first()
+    if existing:
+        return f"The child already has an open request (request {existing.pk})."
+    if child.plans.filter(end_date__isnull=True).exists():
+        return "The child is on a CP plan now: that calls for a review conference, not a new request."
+    return None
+
+
 def start_request(child: Child, user) -> ConferenceRequest:
     """A social worker, practice lead or team manager starts a draft request for a child they hold."""
     if not may_start_request(user, child):
         raise NotPermitted("Only the child's team can start a conference request.")
     with transaction.atomic(durable=True), pghistory.context(user=user.pk, action=actions.START_REQUEST.event):
         Child.objects.select_for_update().get(pk=child.pk)
-        existing = child.conference_requests.filter(state__in=OPEN_STATES).first()
-        if existing:
-            raise ActionRefused(f"The child already has an open request (request {existing.pk}).")
-        if child.plans.filter(end_date__isnull=True).exists():
-            raise ActionRefused("The child is on a CP plan now: that calls for a review conference, not a new request.")
+        blocker = start_blocker(child)
+        if blocker:
+            raise ActionRefused(blocker)
         request = ConferenceRequest.objects.create(child=child, created_by=user)
         record_event(user, actions.START_REQUEST.event, request=request, state_after=request.state)
         return request

@@ -9,13 +9,13 @@ declarations (and the models that read them) may import it.
 
 from conferences import assessment as steps
 from conferences.assessment import AssessmentError
-from conferences.selectors import assessment_for
+from conferences.selectors import gating_assessment
 from conferences.stages import OPEN_STATES, State
 
 
 def _assessment_or_problem(request):
     try:
-        return assessment_for(request), None
+        return gating_assessment(request), None
     except AssessmentError as error:
         return None, f"The child's plan history cannot be assessed: {error}"
 
@@ -156,6 +156,24 @@ def route_and_rationale_given(request) -> list[str]:
 def history_shows_a_previous_plan(request, assessment) -> list[str]:
     if not assessment.is_repeat:
         return ["The child has no previous plan on record: confirm that there is none."]
+    return []
+
+
+def history_checked_since_it_changed(request) -> list[str]:
+    """Nothing moves on a request whose child's history changed after submission until a CP chair
+    has confirmed the prior-plan check again."""
+    if request.history_changed_at is None:
+        return []
+    return [
+        "The child's CP plan history changed after the request was submitted: a CP chair must confirm "
+        "the prior-plan check again before the request goes any further."
+    ]
+
+
+def history_changed_since_check(request) -> list[str]:
+    """The prior-plan check is confirmed again only when the history changed since it was confirmed."""
+    if request.history_changed_at is None:
+        return ["The child's CP plan history has not changed since the prior-plan check."]
     return []
 
 

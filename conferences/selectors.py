@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from conferences.assessment import Assessment, AssessmentError, PlanRecord, Proposal, assess
+from conferences.assessment import Assessment, AssessmentError, PlanRecord, Proposal, assess, stricter
 
 
 def plan_records(child, started_before: date | None = None) -> list[PlanRecord]:
@@ -61,6 +61,13 @@ def assessment_for(request, on_date: date | None = None, siblings: int | None = 
         on_date,
         siblings=child.siblings().count() if siblings is None else siblings,
     )
+
+
+def gating_assessment(request) -> Assessment:
+    """The assessment whose required steps gate an open request: today's, with every gate of the
+    assessment it was submitted on kept (conferences.assessment.stricter). Raises AssessmentError."""
+    current = assessment_for(request)
+    return stricter(current, request.assessed_at_submission) if request.is_open else current
 
 
 def try_assessment(

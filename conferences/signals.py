@@ -1,7 +1,8 @@
 """Keeping what hangs on a request in step with it, however a row was saved.
 
 A request is held by the same team and area groups as its child: from its creation, and after
-every save of the child's row (a change of allocation moves the requests with the child).
+every save of the child's row (a change of allocation moves the requests with the child). A change
+to the child's plan history marks the requests that rest on it (conferences/history_changes.py).
 
 The dashboards' facts (conferences/queue.py) are worked out again when the request is saved and
 when one of the child's plans is, so a queue filters and sorts on the history as it stands.
@@ -11,6 +12,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Child, CPPlan
+from cases.signals import plan_history_changed
+from conferences import history_changes
 from conferences.models import ConferenceRequest
 from conferences.permissions import sync_request_access
 from conferences.queue import refresh_queue_facts
@@ -37,3 +40,8 @@ def child_saved(sender, instance, created, **kwargs):
     if not created:
         for request in instance.conference_requests.all():
             sync_request_access(request)
+
+
+@receiver(plan_history_changed, dispatch_uid="mark_requests_when_history_changes")
+def plan_history_changed_for(sender, child, user, change, **kwargs):
+    history_changes.mark_requests(child, user, change)

@@ -173,7 +173,8 @@ class Stage:
     colour: str
     acting: Party | None = None  # takes the stage's transitions and is reminded while it waits; None: closed
     escalation: tuple[Party, ...] = ()  # told when it is overdue, nearest manager first
-    overseen_by: tuple[Party, ...] = ()  # watch the stage from their dashboard without acting at it
+    # watch the stage from their dashboard without acting at it (team managers: their team's requests)
+    overseen_by: tuple[Party, ...] = ()
     told_on_entry: str = ""  # what the acting party is told when it starts (blank: nobody is told)
     close_scrutiny_told: Party | None = None  # told for information on entry when close scrutiny applies (R14)
     timescale: int | None = None  # default local working days (settings.GATEKEEPING_TIMESCALES overrides)
@@ -193,14 +194,14 @@ _CHAIR_CHAIN = (CP_MANAGERS, HEADS_OF_SERVICE)
 STAGES: dict[str, Stage] = {
     stage.state: stage
     for stage in (
-        Stage(State.DRAFT, "grey", CASE_HOLDERS, _CASE_HOLDER_CHAIN),
-        Stage(State.PRIOR_PLAN_CHECK, "light-blue", CASE_HOLDERS, _CASE_HOLDER_CHAIN),
+        Stage(State.DRAFT, "grey", CASE_HOLDERS, _CASE_HOLDER_CHAIN, overseen_by=(TEAM_MANAGERS,)),
+        Stage(State.PRIOR_PLAN_CHECK, "light-blue", CASE_HOLDERS, _CASE_HOLDER_CHAIN, overseen_by=(TEAM_MANAGERS,)),
         Stage(
             State.MANAGER_DISCUSSION,
             "purple",
             AREA_MANAGERS,
             (HEADS_OF_SERVICE,),
-            overseen_by=(CP_MANAGERS,),
+            overseen_by=(CP_MANAGERS, TEAM_MANAGERS),
             told_on_entry="needs your manager discussion: the child has had a CP plan before. Record the "
             "alternatives considered and your rationale",
             timescale=2,
@@ -210,7 +211,7 @@ STAGES: dict[str, Stage] = {
             "blue",
             CP_CHAIRS,
             _CHAIR_CHAIN,
-            overseen_by=(CP_MANAGERS,),
+            overseen_by=(CP_MANAGERS, TEAM_MANAGERS),
             told_on_entry="is ready for CP chair screening",
             close_scrutiny_told=CP_MANAGERS,
             timescale=2,
@@ -219,11 +220,11 @@ STAGES: dict[str, Stage] = {
             State.HEAD_OF_SERVICE_SIGNOFF,
             "pink",
             HEADS_OF_SERVICE,
-            overseen_by=(CP_MANAGERS,),
+            overseen_by=(CP_MANAGERS, TEAM_MANAGERS),
             told_on_entry="is a third or later plan and needs the Head of Service's agreement or refusal",
             timescale=2,
         ),
-        Stage(State.READY_TO_CONVENE, "turquoise", CP_CHAIRS, _CHAIR_CHAIN, overseen_by=(CP_MANAGERS,)),
+        Stage(State.READY_TO_CONVENE, "turquoise", CP_CHAIRS, _CHAIR_CHAIN, overseen_by=(CP_MANAGERS, TEAM_MANAGERS)),
         Stage(State.CONVENED, "green"),
         Stage(State.CLOSED_ALTERNATIVE_ROUTE, "grey"),
         Stage(State.DECLINED, "red"),
@@ -263,7 +264,9 @@ OPEN_CHALLENGE_STATES = [state for state, stage in CHALLENGE_STAGES.items() if s
 def _queues() -> dict[str, list[str]]:
     queues: dict[str, list[str]] = {}
     for stage in STAGES.values():
-        parties = [stage.acting, *stage.overseen_by] if stage.acting and stage.acting.dashboard else []
+        if not stage.is_open:
+            continue
+        parties = [stage.acting, *stage.overseen_by] if stage.acting.dashboard else list(stage.overseen_by)
         for role in sorted({role for party in parties for role in party.roles}):
             queues.setdefault(Role(role), []).append(stage.state)
     return queues
@@ -271,6 +274,12 @@ def _queues() -> dict[str, list[str]]:
 
 # Each role's dashboard queue: the stages where it acts or oversees, in the order of the work.
 QUEUES = _queues()
+
+
+def queue_title(role) -> str:
+    """What a role's dashboard is: team managers watch their team's requests; everyone else decides."""
+    return "Your team's requests" if role == Role.TEAM_MANAGER else "Your decisions"
+
 
 # Who sees open challenges on their dashboard: those who answer, close or oversee them.
 CHALLENGE_ROLES = frozenset(

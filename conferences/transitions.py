@@ -16,12 +16,14 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
 from conferences import actions
+from conferences import requirements as needs
 from conferences.actions import ACTIONS as ACTIONS  # the declarations by name, for callers listing them
 from conferences.actions import Transition
 from conferences.assessment import AssessmentError
 from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged, StaleVersion
 from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
-from conferences.selectors import assessment_for, changes_since
+from conferences.selectors import changes_since, gating_assessment
+from conferences.stages import State
 
 
 @contextmanager
@@ -104,34 +106,52 @@ def _take(request, user, action: Transition, *, facts=None, args=(), description
 
 
 def submit(request_id, user, *, expected_state=None, expected_version=None):
-    now = timezone.now()
-    return _transition(
-        request_id,
-        user,
-        actions.SUBMIT,
-        expected_state=expected_state,
-        expected_version=expected_version,
-        facts={"submitted_by": user, "submitted_at": now},
-    )
+    """The request goes in with the assessment it rests on stored beside it (stricter, on a resubmission,
+    than the one it went in with before: conferences.assessment.stricter)."""
+    with locked_request(request_id, expected_state, expected_version) as request:
+        facts = {"submitted_by": user, "submitted_at": timezone.now()}
+        try:
+            facts["assessed_at_submission"] = gating_assessment(request).to_dict()
+        except AssessmentError:
+            pass  # the declaration's needs refuse it, saying why the history cannot be assessed
+        return _take(request, user, actions.SUBMIT, facts=facts)
 
 
 def confirm_prior_plan_check(request_id, user, *, sources_checked, expected_state=None, expected_version=None):
-    """R1. Whether the child had a previous plan follows from the history on record, not from a choice."""
+    """R1. Whether the child had a previous plan follows from the history on record, not from a choice.
+
+    At the prior-plan check, the worker confirms it; later, after the child's history changed, a CP
+    chair confirms it again on the history as it is now, and the request rests on the stricter of the
+    two assessments from then on.
+    """
     sources = sorted({HistorySource(source) for source in sources_checked})
     with locked_request(request_id, expected_state, expected_version) as request:
-        found = _assessed(request).is_repeat
+        assessment = _assessed(request)
+        facts = {
+            "sources_checked": sources,
+            "prior_plan_checked_by": user,
+            "prior_plan_checked_at": timezone.now(),
+            "assessed_at_submission": assessment.to_dict(),
+            "history_changed_at": None,
+        }
+        if request.state != State.PRIOR_PLAN_CHECK:
+            refusal = actions.RECONFIRM_PRIOR_PLAN_CHECK.refusal(user, request)
+            if refusal:
+                raise NotPermitted(refusal)
+            unchanged = needs.history_changed_since_check(request)
+            if unchanged:
+                raise ActionRefused(unchanged)
+            return _take(request, user, actions.RECONFIRM_PRIOR_PLAN_CHECK, facts=facts, args=(request, assessment))
+        found = assessment.is_repeat
         return _take(
-            request,
-            user,
-            actions.CONFIRM_PREVIOUS_PLAN if found else actions.CONFIRM_NO_PREVIOUS_PLAN,
-            facts={"sources_checked": sources, "prior_plan_checked_by": user, "prior_plan_checked_at": timezone.now()},
+            request, user, actions.CONFIRM_PREVIOUS_PLAN if found else actions.CONFIRM_NO_PREVIOUS_PLAN, facts=facts
         )
 
 
 def _assessed(request):
-    """The assessment of a locked request, or a refusal when its history cannot be assessed."""
+    """The assessment gating a locked request, or a refusal when its history cannot be assessed."""
     try:
-        return assessment_for(request)
+        return gating_assessment(request)
     except AssessmentError as error:
         raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
 

@@ -4,6 +4,8 @@
 - `text`: the length of free text, shown with the GOV.UK character count;
 - `uploads`: the size of an uploaded file, refused before it is stored;
 - `spreadsheets`: CSV and XLSX cells that a spreadsheet could run as a formula, written as text.
+- `queueing`: handing work to the Celery broker, a broker fault reported, never raised;
+- `runs`: when a background run has stopped (never queued, never started, its worker gone).
 
 At the bottom of the layers: it imports no app.
 """

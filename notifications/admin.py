@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import Notification
+from notifications.models import Notification, Outbox
 
 
 @admin.register(Notification)
@@ -15,4 +15,21 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Outbox)
+class OutboxAdmin(admin.ModelAdmin):
+    """Read-only: what is still owed to whom shows here; the sweep delivers it, never a hand."""
+
+    list_display = ["event", "created_at", "delivered_at", "attempts", "next_attempt_at", "last_error"]
+    list_filter = [("delivered_at", admin.EmptyFieldListFilter)]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -61,3 +61,31 @@ class Notification(models.Model):
     @property
     def absolute_url(self):
         return f"{settings.SITE_URL.rstrip('/')}{self.url}" if self.url else settings.SITE_URL
+
+
+class Outbox(models.Model):
+    """A recorded action whose people are still to be told: written in the action's own transaction.
+
+    The decision and the promise to tell people commit together or not at all, so a broker that is
+    down when the decision is saved loses nothing: the row waits here until a worker delivers it
+    (the task queued on commit, or the sweep that beat runs every minute, once the broker is back).
+    """
+
+    event = models.OneToOneField("audit.AuditEvent", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, help_text="When the sweep may try it again.")
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "outbox"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="outbox_undelivered", condition=models.Q(delivered_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        state = f"delivered {self.delivered_at:%Y-%m-%d %H:%M}" if self.delivered_at else "waiting"
+        return f"Notifications of event {self.event_id} ({state})"

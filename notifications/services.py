@@ -32,6 +32,7 @@ User = get_user_model()
 # The events that tell people, as the actions' declarations say (conferences/actions.py).
 REQUEST_TRANSITIONS = actions.REQUEST_EVENTS
 CHALLENGE_ACTIONS = actions.CHALLENGE_EVENTS
+NOTICES = actions.NOTICES
 NOTIFIED_ACTIONS = actions.NOTIFIED_EVENTS
 
 # Who is told first when two reasons name the same person.
@@ -67,6 +68,8 @@ def who_to_notify(request, transition: str, *, entered: str | None = None, chall
     """
     if transition in CHALLENGE_ACTIONS:
         found = _challenge_recipients(request, transition, challenge)
+    elif transition in NOTICES:
+        found = _notice_recipients(request, NOTICES[transition])
     elif transition in REQUEST_TRANSITIONS:
         found = _request_recipients(request, transition, entered or request.state)
     else:
@@ -84,6 +87,13 @@ def _request_recipients(request, transition, entered) -> list[Recipient]:
     if stage.close_scrutiny_told and _close_scrutiny(request):
         found += [Recipient(user, Kind.INFORMATION) for user in stage.close_scrutiny_told.people(request)]
     return found + _told(actions.ACTIONS[transition].tells, request)
+
+
+def _notice_recipients(request, notice) -> list[Recipient]:
+    """Whoever acts at the request's stage now, for information; then the notice's own."""
+    stage = stages.STAGES[request.state]
+    acting = stage.acting.people(request) if stage.acting else []
+    return [Recipient(user, Kind.INFORMATION) for user in acting] + _told(notice.tells, request)
 
 
 def _challenge_recipients(request, transition, challenge) -> list[Recipient]:
@@ -168,8 +178,20 @@ def challenge_url(challenge) -> str:
 
 
 def subject_of(request) -> str:
-    """How a request is named in messages: by number and local child ID, never the child's name by email."""
+    """How a request is named in messages: by number, the child's name and local ID, so nobody has to look it up."""
+    return f"Request {request.pk} for {request.child.full_name} ({request.child.local_child_id})"
+
+
+def reference_of(request) -> str:
+    """How a request is named in an email's subject line, which shows on lock screens: no name."""
     return f"Request {request.pk} (child {request.child.local_child_id})"
+
+
+def where_it_is(stage) -> str:
+    """The stage a request is at and, while it is open, who acts on it next."""
+    if not stage.is_open:
+        return f"It is now at '{stage.label}'."
+    return f"It is now at '{stage.label}', for {stage.acting.words} to act on next."
 
 
 def long_date(day: date) -> str:
@@ -180,6 +202,9 @@ def transition_message(request, transition, kind, *, entered, challenge=None) ->
     subject = subject_of(request)
     if transition in CHALLENGE_ACTIONS:
         return _challenge_message(subject, transition, kind, challenge)
+    if transition in NOTICES:
+        tells = NOTICES[transition].tells
+        return f"{subject} {_words(tells, kind) or _words(tells, Kind.INFORMATION)}."
     stage = stages.STAGES[entered]
     if kind == Kind.INFORMATION:
         return (
@@ -193,7 +218,7 @@ def transition_message(request, transition, kind, *, entered, challenge=None) ->
             text += f" Due by {long_date(deadline.due)} ({deadline.summary.lower()})."
         return text
     told = _words(actions.ACTIONS[transition].tells, kind) or "moved on"
-    return f"{subject} {told}. It is now at '{stage.label}'."
+    return f"{subject} {told}. {where_it_is(stage)}"
 
 
 def _words(tells, kind) -> str:
@@ -268,7 +293,7 @@ def email_now(notification_id: int) -> bool:
         if notification is None or not notification.recipient.email:
             return False
         context = {"notification": notification, "recipient": notification.recipient}
-        about = subject_of(notification.request) if notification.request_id else notification.message[:80]
+        about = reference_of(notification.request) if notification.request_id else notification.message[:80]
         send_mail(
             f"{notification.get_kind_display()}: {about}",
             render_to_string("notifications/email/notification.txt", context),

@@ -6,15 +6,14 @@ backoff: what was sent before the failure is not sent again.
 """
 
 from datetime import date
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import reminders, services
+from notifications import outbox, reminders, services
+from notifications.outbox import MAIL_ERRORS
 
-MAIL_ERRORS = (SMTPException, OSError)
 RETRY = {
     "autoretry_for": MAIL_ERRORS,
     "retry_backoff": True,
@@ -27,7 +26,13 @@ RETRY = {
 @shared_task(ignore_result=True, **RETRY)
 def notify_event(event_id: int) -> int:
     """Tell the right people of one audit event (a transition or a challenge step); queued on commit."""
-    return services.notify_audit_event(event_id)
+    return outbox.deliver(event_id)
+
+
+@shared_task(ignore_result=True)
+def deliver_waiting_notifications() -> dict:
+    """The outbox's sweep: whatever could not be queued or delivered before (beat, every minute)."""
+    return outbox.deliver_waiting()
 
 
 @shared_task(ignore_result=True, **RETRY)

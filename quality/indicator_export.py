@@ -12,6 +12,8 @@ from openpyxl.styles import Font
 
 from limits.spreadsheets import append_safe, csv_writer
 from quality import indicators
+from quality.wording import SECTIONS as SECTION_WORDS
+from quality.wording import words_for
 
 SECTIONS = ("headline", "monthly", "by_service_area", "by_team")
 BREAKDOWN_COLUMNS = (
@@ -75,11 +77,16 @@ def flatten(values: dict, prefix: str = "") -> list[tuple[str, object]]:
     return rows
 
 
+def worded(values: dict) -> list[tuple[str, object]]:
+    """The headline figures as (the words on screen, value) rows."""
+    return [(words_for(key), value) for key, value in flatten(values)]
+
+
 def headline_csv(headline: dict) -> str:
     out = io.StringIO()
     writer = csv_writer(out)
-    writer.writerow(["indicator", "value"])
-    writer.writerows(flatten(headline))
+    writer.writerow(["Indicator", "Value"])
+    writer.writerows(worded(headline))
     return out.getvalue()
 
 
@@ -87,17 +94,17 @@ def report_csv(report: dict) -> str:
     """One CSV with a section column, so a spreadsheet can filter each part."""
     out = io.StringIO()
     writer = csv_writer(out)
-    writer.writerow(["section", "row", "indicator", "value"])
-    for key, value in flatten(report["headline"]):
-        writer.writerow(["headline", "", key, value])
+    writer.writerow(["Section", "Row", "Indicator", "Value"])
+    for words, value in worded(report["headline"]):
+        writer.writerow([SECTION_WORDS["headline"], "", words, value])
     for row in report["monthly"]:
         for key, value in row.items():
             if key != "month":
-                writer.writerow(["monthly", row["month"].isoformat(), key, value])
+                writer.writerow([SECTION_WORDS["monthly"], f"{row['month']:%B %Y}", words_for(key), value])
     for section in ("by_service_area", "by_team"):
         for row in report[section]:
             for key in BREAKDOWN_COLUMNS:
-                writer.writerow([section, row["name"], key, row[key]])
+                writer.writerow([SECTION_WORDS[section], row["name"], words_for(key), row[key]])
     return out.getvalue()
 
 
@@ -107,18 +114,18 @@ def report_xlsx(report: dict) -> bytes:
     sheet = book.active
     sheet.title = "Indicators"
     append_safe(sheet, ["Indicator", "Value"])
-    for key, value in flatten(report["headline"]):
-        append_safe(sheet, [key, value])
+    for words, value in worded(report["headline"]):
+        append_safe(sheet, [words, value])
 
     monthly = book.create_sheet("Monthly")
     columns = list(report["monthly"][0]) if report["monthly"] else ["month"]
-    append_safe(monthly, columns)
+    append_safe(monthly, [words_for(column) for column in columns])
     for row in report["monthly"]:
         append_safe(monthly, [row[column] for column in columns])
 
     for section, title in (("by_service_area", "By service area"), ("by_team", "By team")):
         sheet = book.create_sheet(title)
-        append_safe(sheet, ["Name", *BREAKDOWN_COLUMNS])
+        append_safe(sheet, ["Name", *[words_for(key) for key in BREAKDOWN_COLUMNS]])
         for row in report[section]:
             append_safe(sheet, [row["name"], *[row[key] for key in BREAKDOWN_COLUMNS]])
     for worksheet in book.worksheets:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from limits import runs
+
 
 class Judgement(models.TextChoices):
     MET = "met", "Met"
@@ -120,6 +122,7 @@ class ReportRun(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Stopped"
 
     kind = models.CharField(max_length=30)
     parameters = models.JSONField(default=dict)
@@ -128,6 +131,10 @@ class ReportRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     message = models.CharField(max_length=300, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When it was last handed to the queue.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the worker last reported progress.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker has started it.")
     finished_at = models.DateTimeField(null=True, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -139,3 +146,18 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.kind} report {self.pk} ({self.get_status_display()})"
+
+    @property
+    def stopped_reason(self) -> str:
+        """Why the run has stopped without finishing (limits/runs.py); empty while it is alive or ended."""
+        if self.status == self.Status.STOPPED:
+            return self.message
+        return runs.stopped_reason(self.status, self.queued_at, self.heartbeat_at or self.started_at)
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stopped_reason
+
+    @property
+    def status_shown(self) -> str:
+        return self.Status.STOPPED.label if self.stopped_reason else self.get_status_display()

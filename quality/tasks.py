@@ -8,11 +8,14 @@ foreground (quality/management/commands/indicators.py).
 
 import logging
 from datetime import date
+from functools import partial
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from limits import runs
+from limits.queueing import queue
 from quality import indicator_export
 from quality.models import ReportRun
 
@@ -47,25 +50,59 @@ def request_indicator_report(
             "limit_to_area": limit_to_area,
         },
     )
-    transaction.on_commit(lambda: build_indicator_report.delay(run.pk))
+    transaction.on_commit(partial(_queue, run.pk))
     return run
 
 
-def _claim(run_id: int) -> ReportRun | None:
-    """Mark a queued run as running; None when another worker has it or it has already run."""
+class RunNotStopped(Exception):
+    """Only a run that has stopped may be retried: one still going would run twice."""
+
+
+def retry_report(run_id: int, user) -> ReportRun:
+    """Queue a stopped report again, for the person who asked for it; it is worked out from the start."""
+    with transaction.atomic(durable=True):
+        run = ReportRun.objects.select_for_update().defer("result").get(pk=run_id, requested_by=user)
+        if not run.stopped_reason:
+            raise RunNotStopped(f"The report is {run.get_status_display().lower()}: only a stopped report is retried.")
+        run.status, run.progress, run.message = ReportRun.Status.QUEUED, 0, ""
+        run.queued_at, run.started_at, run.heartbeat_at = timezone.now(), None, None
+        run.save(update_fields=["status", "progress", "message", "queued_at", "started_at", "heartbeat_at"])
+        transaction.on_commit(partial(_queue, run.pk))
+    return run
+
+
+def _queue(run_id: int) -> None:
+    if not queue(build_indicator_report, run_id):
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+            status=ReportRun.Status.STOPPED, message=runs.QUEUE_FAILED
+        )
+
+
+def _claim(run_id: int, redelivered: bool = False) -> ReportRun | None:
+    """Mark the run as running for this task; None when another live worker has it or it has ended.
+
+    A queued run is taken; so is a running one whose worker stopped (no heartbeat within the limit)
+    or whose message came back because its worker died (`redelivered`): the report is worked out
+    again from the start, so taking it over is safe.
+    """
     with transaction.atomic():
-        run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != ReportRun.Status.QUEUED:
+        run = ReportRun.objects.select_for_update().defer("result").filter(pk=run_id).first()
+        if run is None:
+            return None
+        taken_over = run.status == ReportRun.Status.RUNNING and (redelivered or bool(run.stopped_reason))
+        if run.status != ReportRun.Status.QUEUED and not taken_over:
             return None
         run.status = ReportRun.Status.RUNNING
-        run.save(update_fields=["status"])
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.attempts += 1
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     return run
 
 
-@shared_task(acks_late=True)
-def build_indicator_report(run_id: int) -> str | None:
+@shared_task(bind=True, acks_late=True)
+def build_indicator_report(self, run_id: int) -> str | None:
     """Work out every section of the report, telling the run's row how far it has got, and keep the file."""
-    run = _claim(run_id)
+    run = _claim(run_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
     if run is None:
         return None
     parameters = run.parameters
@@ -73,7 +110,9 @@ def build_indicator_report(run_id: int) -> str | None:
     file_format = parameters.get("format", "xlsx")
 
     def progress(percent, message):
-        ReportRun.objects.filter(pk=run.pk).update(progress=min(percent, 99), message=message)
+        ReportRun.objects.filter(pk=run.pk).update(
+            progress=min(percent, 99), message=message, heartbeat_at=timezone.now()
+        )
 
     try:
         report = indicator_export.build(

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("reports/", views.report_start, name="report_start"),
     path("reports/<int:pk>/", views.report_run, name="report_run"),
+    path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("deep-dives/", views.deep_dive_list, name="deep_dives"),
     path("deep-dives/start/", views.deep_dive_start, name="deep_dive_start"),

@@ -33,7 +33,7 @@ from quality.access import (
 )
 from quality.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from quality.models import DeepDiveAudit, DeepDiveCase, ReportRun
-from quality.tasks import request_indicator_report
+from quality.tasks import RunNotStopped, request_indicator_report, retry_report
 
 PAGE_SIZE = 25
 # A period longer than this is prepared in the background (ReportRun) rather than while the person waits.
@@ -294,6 +294,18 @@ def _own_run(request, pk) -> ReportRun:
 def report_run(request, pk):
     run = _own_run(request, pk)
     return render(request, "quality/report_run.html", {"run": run})
+
+
+@login_required
+@require_POST
+def report_retry(request, pk):
+    """Queue the person's stopped report again (its worker stopped, or it could not be queued)."""
+    run = _own_run(request, pk)
+    try:
+        retry_report(run.pk, request.user)
+    except RunNotStopped:
+        pass  # already going again or ended (another tab): the page shows which
+    return redirect("quality:report_run", pk=run.pk)
 
 
 @login_required

@@ -9,11 +9,16 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from cases.history_import import may_import_history
+from conferences.stages import queue_title
 from conferences.views.dashboards import CHALLENGE_ROLES, QUEUES
-from people.roles import role_of
+from people.roles import Role, role_of
 from quality.access import may_read_deep_dives, may_see_indicators
 from quality.annex_a import may_export
 from reviews.permissions import CHAIR_ROLES as REVIEW_CHAIR_ROLES
+
+QUEUE_WORDS = {role: "Requests waiting for your decision." for role in QUEUES} | {
+    Role.TEAM_MANAGER: "Your team's open requests, wherever they are."
+}
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,7 @@ def work_items(user) -> list[NavItem]:
     role = role_of(user)
     items = []
     if role in QUEUES:
-        items.append(
-            NavItem("Your decisions", reverse("decisions:dashboard"), "Requests waiting for your decision.", exact=True)
-        )
+        items.append(NavItem(queue_title(role), reverse("decisions:dashboard"), QUEUE_WORDS[role], exact=True))
     if role in CHALLENGE_ROLES:
         items.append(NavItem("Challenges", reverse("decisions:challenges"), "Open challenges and resolutions."))
     if role in REVIEW_CHAIR_ROLES:

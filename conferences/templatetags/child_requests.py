@@ -10,6 +10,7 @@ from django import template
 
 from conferences.models import OPEN_STATES, ConferenceRequest
 from conferences.permissions import may_start_request, requests_visible_to
+from conferences.records import start_blocker
 
 register = template.Library()
 
@@ -19,6 +20,7 @@ class ChildRequests:
     requests: list[ConferenceRequest]
     open_request: ConferenceRequest | None
     may_start: bool
+    start_blocker: str | None  # why the child's team cannot start one now (None for others: nothing to offer)
 
 
 @register.simple_tag(takes_context=True)
@@ -29,4 +31,6 @@ def child_requests(context, child) -> ChildRequests:
         requests_visible_to(user, child.conference_requests.select_related("created_by")).order_by("-created_at")
     )
     open_request = next((r for r in requests if r.state in OPEN_STATES), None)
-    return ChildRequests(requests, open_request, open_request is None and may_start_request(user, child))
+    team_may_start = open_request is None and may_start_request(user, child)
+    blocker = start_blocker(child) if team_may_start else None
+    return ChildRequests(requests, open_request, team_may_start and blocker is None, blocker)

@@ -8,6 +8,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/_tag.html")
-def state_tag(state, label="", colour=""):
-    """`{% state_tag req.state %}`; `label` or `colour` override the stage's own."""
-    return {"t": label or label_of(state), "c": colour or colour_of(state)}
+def state_tag(state):
+    """`{% state_tag req.state %}`: the words and colour are the stage's own, so every page says the same."""
+    return {"words": label_of(state), "colour": colour_of(state)}

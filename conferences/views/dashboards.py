@@ -28,7 +28,7 @@ from conferences.selectors import try_assessment
 from conferences.timescales import Deadline, challenge_deadline, current_deadline
 from conferences.views.decisions import request_page_url
 from people.models import Team
-from people.roles import role_of
+from people.roles import Role, role_of
 
 PAGE_SIZE = 25
 
@@ -138,6 +138,8 @@ def dashboard(http_request):
     )
     context = {
         "role": role,
+        "title": stages.queue_title(role),
+        "watching": role == Role.TEAM_MANAGER,
         "states": states,
         "queue_size": summary["size"],
         "page_obj": page,

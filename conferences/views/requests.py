@@ -268,7 +268,9 @@ def section(http_request, pk, slug):
         "form": form,
         "section": current,
         "step_number": applicable.index(current) + 1,
-        "step_count": len(applicable),
+        # The proposal's services decide whether the repeated-services section follows, so until they
+        # are saved the count could still change; from the next section on it holds.
+        "step_count": None if current.slug == "proposal" else len(applicable),
         "assessment": assessment,
         "assessment_problem": problem,
         "flags": flags,

@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conferences.tasks.refresh_queues",
         "schedule": crontab(hour=0, minute=5),
     },
+    # The notifications' outbox: whatever could not be queued (broker down) or delivered (mail down).
+    "deliver-waiting-notifications": {
+        "task": "notifications.tasks.deliver_waiting_notifications",
+        "schedule": 60.0,
+    },
     "delete-old-census-files": {
         "task": "cases.tasks.delete_old_census_files",
         "schedule": crontab(hour=2, minute=30),
@@ -234,6 +239,9 @@ CELERY_RESULT_EXTENDED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Late acknowledgement redelivers a task whose worker died; it must outlast the longest retry backoff.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A background run (census import, report) not taken from the queue, or whose worker has not reported
+# progress, for this long has stopped: its page says so and offers to retry it (limits/runs.py).
+BACKGROUND_RUN_STALE_MINUTES = 10
 
 # Local timescales (working days): only the overrides; the defaults live in conferences/timescales.py.
 # The statutory 15 working days to conference is not configurable.

@@ -152,6 +152,17 @@ def test_starting_a_request_for_a_child_on_a_plan_says_why_not(worker, council):
     assert not child.conference_requests.exists()
 
 
+def test_a_child_on_a_plan_is_not_offered_a_request_and_the_page_says_why(worker, client, council):
+    child = ChildFactory(team=council.north_team)
+    CPPlanFactory(child=child, start_date=datetime.date(2025, 1, 1), end_date=None)
+    page = worker.get(record_url(child)).content.decode()
+    assert reverse("conferences:start", args=[child.pk]) not in page
+    assert "The child is on a CP plan now: that calls for a review conference" in page
+
+    client.force_login(council.area_manager)  # not the child's team: offered nothing, told nothing
+    assert "calls for a review conference" not in client.get(record_url(child)).content.decode()
+
+
 def test_starting_a_request_for_another_teams_child_is_404(worker, council):
     theirs = ChildFactory(team=council.south_team)
     assert worker.post(reverse("conferences:start", args=[theirs.pk])).status_code == 404

@@ -80,6 +80,7 @@ def test_the_dashboards_follow_who_acts_at_each_stage():
             State.READY_TO_CONVENE,
         ],
         Role.HEAD_OF_SERVICE: [State.HEAD_OF_SERVICE_SIGNOFF],
+        Role.TEAM_MANAGER: stages.OPEN_STATES,
     }
     assert stages.CHALLENGE_ROLES == {Role.CP_CHAIR, Role.CP_MANAGER, Role.TEAM_MANAGER}
 

@@ -146,6 +146,19 @@ def test_each_manager_sees_only_their_own_area_and_stage(client, council):
     assert [row.request.pk for row in rows_of(client.get(DASHBOARD))] == [mine.pk]
 
 
+def test_a_team_manager_watches_every_open_request_of_their_own_team(client, council):
+    draft = waiting_request(council, state=State.DRAFT)
+    screening = waiting_request(council, state=State.CPC_SCREENING)
+    waiting_request(council, state=State.CPC_SCREENING, team=council.south_team)
+    waiting_request(council, state=State.DECLINED)
+    client.force_login(council.team_manager)
+    response = client.get(DASHBOARD)
+    assert {row.request.pk for row in rows_of(response)} == {draft.pk, screening.pk}
+    page = response.content.decode()
+    assert "Your team&#x27;s requests" in page and "2 open requests from your team" in page
+    assert "Your team&#x27;s requests" in client.get(reverse("home")).content.decode()  # in the navigation
+
+
 def test_the_chair_sees_screening_and_ready_to_convene_and_open_challenges(client, council):
     screening = waiting_request(council, state=State.CPC_SCREENING)
     ready = waiting_request(council, state=State.READY_TO_CONVENE, team=council.south_team)

@@ -263,6 +263,8 @@ def test_the_full_worker_journey_to_submitted(worker, council):
     start = worker.post(reverse("conferences:start", args=[child.pk]))
     request = ConferenceRequest.objects.get(child=child)
     assert start["Location"] == section_url(request, "proposal")
+    # The proposal's services decide whether a repeated-services section follows: no count promised yet.
+    assert "– section 1</span>" in worker.get(section_url(request, "proposal")).content.decode()
 
     answer = worker.post(
         section_url(request, "proposal"),
@@ -279,6 +281,7 @@ def test_the_full_worker_journey_to_submitted(worker, council):
     assert answer["Location"] == section_url(request, "repeat")
 
     repeat_page = worker.get(section_url(request, "repeat")).content.decode()
+    assert "– section 2 of 5</span>" in repeat_page
     assert "Under 12 months since the last plan ended" in repeat_page
     assert "Repeated concerns" in repeat_page
 

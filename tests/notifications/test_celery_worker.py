@@ -7,16 +7,10 @@ but with Redis as broker and result backend (CELERY_TEST_BROKER_URL, default db 
 and no eager mode. `transaction=True` so the worker's connection sees the committed rows.
 """
 
-import os
 import threading
-import time
 from datetime import date
 
 import pytest
-from celery import Celery
-from celery.contrib.testing import tasks as testing_tasks  # noqa: F401 - registers celery.ping for the ping check
-from celery.contrib.testing.app import setup_default_app
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 
@@ -24,41 +18,17 @@ from conferences import transitions
 from conferences.models import ConferenceRequest
 from notifications import tasks
 from notifications.models import Kind, Notification
+from tests import workers as worker
 from tests.conferences import journeys
-
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-# One queue per pytest-xdist worker, so parallel test processes never take or purge each other's tasks.
-QUEUE = f"repeatplans-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+from tests.workers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def redis_worker(transactional_db):
-    app = Celery("repeatplans-worker-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=BROKER_URL,
-        result_backend=BROKER_URL,
-        task_always_eager=False,
-        task_default_queue=QUEUE,
-        worker_hijack_root_logger=False,
-    )
-    with setup_default_app(app):
-        app.set_current()
-        app.set_default()
-        app.control.purge()  # nothing left over from an earlier run
-        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30) as worker:
-            yield app, worker
-
-
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+    with worker.redis_worker() as running:
+        yield running
 
 
 def test_a_transition_is_notified_through_a_real_worker_on_redis(council, redis_worker):

@@ -58,9 +58,22 @@ def test_a_previous_plan_found_tells_the_area_and_service_managers_of_the_childs
     told = act(transitions.confirm_prior_plan_check, request.pk, council.social_worker, sources_checked=BOTH)
     assert told == {"am": Kind.ACTION_NEEDED, "sm": Kind.ACTION_NEEDED}
     message = Notification.objects.get(recipient=council.area_manager).message
-    subject = f"Request {request.pk} (child {request.child.local_child_id})"
+    child = request.child
+    subject = f"Request {request.pk} for {child.first_name} {child.last_name} ({child.local_child_id})"
     assert message.startswith(f"{subject} needs your manager discussion")
-    assert "Due by" in message and request.child.first_name not in message
+    assert "Due by" in message
+
+
+def test_the_email_names_the_child_in_its_body_but_not_in_its_subject_line(council, act, mailoutbox):
+    request = journeys.submitted(council, journeys.child_with_plans(council, 1))
+    act(transitions.confirm_prior_plan_check, request.pk, council.social_worker, sources_checked=BOTH)
+    email = next(message for message in mailoutbox if message.to == [council.area_manager.email])
+    child = request.child
+    assert email.subject == f"Action needed: Request {request.pk} (child {child.local_child_id})"
+    assert child.last_name not in email.subject
+    assert f"for {child.first_name} {child.last_name} ({child.local_child_id}) needs your manager discussion" in (
+        email.body
+    )
 
 
 def test_an_area_manager_placed_through_their_team_is_told_too(council, act):
@@ -104,7 +117,10 @@ def at_screening(council):
 
 def test_accepting_a_second_plan_tells_the_worker(council, act, at_screening):
     assert act(transitions.accept, at_screening.pk, council.cp_chair) == {"sw": Kind.DECISION}
-    assert "was accepted by the CP chair. It is now at 'Ready to convene'." in Notification.objects.get().message
+    assert (
+        "was accepted by the CP chair. It is now at 'Ready to convene', for the CP chair (Child Protection "
+        "Co-ordinator) to act on next." in Notification.objects.get().message
+    )
 
 
 @pytest.mark.parametrize(

@@ -468,9 +468,10 @@ def test_command_prints_the_same_figures_as_json_and_csv(history):
         stdout=out,
     )
     lines = out.getvalue().splitlines()
-    assert lines[0] == "indicator,value"
-    assert "plans_started,3" in lines
-    assert "plans_ended_by_length.1_to_2_years,1" in lines
+    assert lines[0] == "Indicator,Value"  # the words on screen, not the figures' keys
+    assert "CP plans started,3" in lines
+    assert "CP plans ended lasting 1 to 2 years,1" in lines
+    assert "Service area,Birth-25 Service" in lines
 
 
 @pytest.mark.parametrize(

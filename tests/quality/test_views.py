@@ -9,7 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import RecordAccess
+from conferences import transitions
 from quality.models import DeepDiveAudit, ReportRun
+from tests.conferences import journeys
 from tests.factories import ChildFactory, ConferenceRequestFactory, CPPlanFactory
 
 YEAR = {"date_from": "2025-01-01", "date_to": "2025-12-31"}
@@ -115,12 +117,17 @@ def test_downloads_for_a_year_come_at_once(client, plans):
     client = signed_in(client, plans.auditor)
     csv = client.get(reverse("quality:indicator_download", args=["csv"]), YEAR)
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
-    assert "headline,,plans_started,3" in csv.content.decode()
+    text = csv.content.decode()
+    assert "Headline figures,,CP plans started,3" in text
+    assert "Headline figures,,Strategy discussion partners informed (R3): percent met," in text
+    assert "Month by month,January 2025,CP plans started," in text
+    assert "plans_started" not in text and "period.from" not in text
 
     xlsx = client.get(reverse("quality:indicator_download", args=["xlsx"]), YEAR)
     book = load_workbook(BytesIO(xlsx.content))
     assert book.sheetnames == ["Indicators", "Monthly", "By service area", "By team"]
-    assert ("plans_started", 3) in list(book["Indicators"].iter_rows(values_only=True))
+    assert ("CP plans started", 3) in list(book["Indicators"].iter_rows(values_only=True))
+    assert next(book["By team"].iter_rows(values_only=True))[:2] == ("Name", "CP plans started")
 
 
 def test_a_long_report_is_prepared_in_the_background_and_kept_for_download(
@@ -267,3 +274,14 @@ def test_starting_an_audit_with_no_cases_says_why(client, council):
     )
     assert response.status_code == 400
     assert "No repeat-plan requests were submitted" in response.content.decode()
+
+
+def test_the_cases_behind_a_request_figure_show_each_requests_own_stage(client, council):
+    request = journeys.screened(council, journeys.proceeded(council, journeys.child_with_plans(council, 1)))
+    transitions.decline(request.pk, council.cp_chair, reason="Child in Need planning can meet the need.")
+    today = timezone.localdate().isoformat()
+    url = reverse("quality:indicator_cases", args=["outcome_declined"])
+    page = signed_in(client, council.auditor).get(url, {"date_from": today, "date_to": today}).content.decode()
+    stage_cell = page.split(f"Request {request.pk}</a>")[1].split("</tr>")[0]
+    assert '<strong class="govuk-tag govuk-tag--red">Declined</strong>' in stage_cell
+    assert "Requests declined" not in stage_cell  # the figure's name is the page's heading, not a stage

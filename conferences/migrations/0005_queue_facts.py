@@ -21,7 +21,7 @@ def work_out_the_facts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0003_request_version'),
+        ('conferences', '0004_history_changed'),
     ]
 
     operations = [

@@ -31,7 +31,7 @@ DROP INDEX IF EXISTS child_local_id_trigrams;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_plans_never_deleted'),
+        ('cases', '0011_runs_never_stick'),
         ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
