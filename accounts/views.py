@@ -29,6 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.forms import CodeForm
 from accounts.oidc import sso_enabled
 from accounts.policy import LAST_SEEN, needs_second_factor, second_factor_done
+from audit.models import SecurityEvent
+from audit.services import record_security_event
 
 
 def allowed_before_second_factor(view):
@@ -78,6 +80,8 @@ def two_factor(request):
         # A stronger sign-in gets a new session key, so a key seen before this step is worth nothing.
         request.session.cycle_key()
         return redirect(next_url)
+    if request.method == "POST" and form.has_error("code") and form.data.get("code"):
+        record_security_event(SecurityEvent.Kind.WRONG_CODE, request=request)
     return render(
         request,
         "accounts/two_factor.html",

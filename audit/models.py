@@ -68,3 +68,31 @@ class RecordAccess(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} child {self.child_id} opened by user {self.user_id}"
+
+
+class SecurityEvent(models.Model):
+    """A sign of someone trying what they may not: a failed sign-in, a wrong code, a refused look-up."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Account locked"
+        WRONG_CODE = "wrong_code", "Wrong security code"
+        REFUSED = "refused", "Refused look-up"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="The name typed, for a failed sign-in.")
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The answer given: 403 or 404.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        triggers = append_only_triggers()
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username or self.user_id or ''}".strip()

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from audit.models import AuditEvent, RecordAccess
+from audit.models import AuditEvent, RecordAccess, SecurityEvent
 
 
 def _plain(value):
@@ -63,3 +63,18 @@ def record_access(user, child, path) -> RecordAccess:
 def record_accesses(user, children, path) -> list[RecordAccess]:
     """One look at several children's records (a family's history): one row each, written in one INSERT."""
     return RecordAccess.objects.bulk_create(RecordAccess(user=user, child=child, path=path[:300]) for child in children)
+
+
+def record_security_event(kind, *, request=None, user=None, username="", status=None) -> SecurityEvent:
+    """One security event; `request` gives the path, the method, the address and (if signed in) the user."""
+    if request is not None and user is None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    return SecurityEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=(username or getattr(user, "username", ""))[:150],
+        method=request.method if request is not None else "",
+        path=request.get_full_path()[:300] if request is not None else "",
+        status=status,
+        ip_address=request.META.get("REMOTE_ADDR") or None if request is not None else None,
+    )

@@ -113,3 +113,13 @@ SEX_CHOICES = list(SEX.items())
 
 # England, DfE Children in need table D3, year to 31 March 2025.
 NATIONAL_REPEAT_RATE_2025 = 24.5
+
+
+def name_of(code: str) -> str:
+    """A category of abuse or an assessment factor (their codes never collide), by its census name."""
+    return CATEGORIES_OF_ABUSE.get(code) or EVERY_ASSESSMENT_FACTOR.get(code) or code
+
+
+def names_of(codes) -> str:
+    """A list of codes as "Neglect, Domestic abuse: parent or carer"; an unknown code is shown as it is."""
+    return ", ".join(name_of(str(code)) for code in codes or [])

@@ -78,7 +78,10 @@ def plan_correct(*, plan: CPPlan, user, values: dict, reason: str, services: lis
     _check_may_keep(user, plan.child)
     if not reason.strip():
         raise ValidationError({"reason": ["Give the reason for the correction."]})
-    with transaction.atomic(durable=True), pghistory.context(user=user.pk, action="correct_plan"):
+    with (
+        transaction.atomic(durable=True),
+        pghistory.context(user=user.pk, action="correct_plan", reason=reason.strip()),
+    ):
         Child.objects.select_for_update().get(pk=plan.child_id)
         plan = CPPlan.objects.select_for_update().get(pk=plan.pk)
         before = {**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)}

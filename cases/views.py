@@ -16,10 +16,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from audit.services import record_access
+from cases.corrections import plan_corrections
 from cases.durations import duration_words, is_long, is_short, within_months
 from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
-from cases.permissions import children_visible_to
+from cases.permissions import children_visible_to, may_keep_plan_history
 from cases.selectors import PreviousPlans, previous_plans
 
 PAGE_SIZE = 25
@@ -164,10 +165,15 @@ def child_detail(request, pk):
         else set()
     )
     today = timezone.localdate()
+    plans = list(child.plans.all())
+    corrections = plan_corrections(plans)
+    for plan in plans:
+        plan.corrections = corrections.get(plan.pk, [])
     context = {
         "child": child,
+        "may_keep_plan_history": may_keep_plan_history(request.user),
         "siblings": [(sibling, sibling.pk in visible_siblings) for sibling in siblings],
-        "history": plan_history(list(child.plans.all()), today),
+        "history": plan_history(plans, today),
         "today": today,
         "timeline_width": TIMELINE_WIDTH,
     }

@@ -38,6 +38,7 @@ from conferences.stages import (
     State,
     Told,
 )
+from people.roles import Role
 
 
 @dataclass(frozen=True)
@@ -451,6 +452,9 @@ CP_CHAIR_CONVERSATION = Record(
     "Recorded the conversation with the CP chair",
     CASE_HOLDERS_OR_CHAIR,
     CASE_HOLDER_EDIT_STATES,
+    done="The conversation with the CP chair is saved.",
+    title="Conversation with the CP chair (R13)",
+    button="Save the conversation",
     records_steps=(steps.CP_CHAIR_CONVERSATION,),
     service="record_cp_chair_conversation",
 )
@@ -492,7 +496,7 @@ ISSUE_CHALLENGE = Record(
     service="issue_challenge",
 )
 
-# Records by name, in the order the decision page offers those it has a form for.
+# Records by name; the decision page lists those it has a form for as tasks, in this order.
 RECORDS: dict[str, Record] = {
     record.name: record
     for record in (
@@ -503,10 +507,10 @@ RECORDS: dict[str, Record] = {
         ANALYSIS,
         SERVICE_RATIONALE,
         SIBLING_DECISION,
-        CP_CHAIR_CONVERSATION,
         SCREENING,
         CP_MANAGER_CONSULTATION,
         ISSUE_CHALLENGE,
+        CP_CHAIR_CONVERSATION,
     )
 }
 
@@ -608,6 +612,69 @@ ESCALATE = ChallengeStep(
 CHALLENGE_STEPS: dict[str, ChallengeStep] = {step.name: step for step in (RESPOND, RESOLVE, ESCALATE)}
 
 
+# --- Corrections: a recorded fact or date put right afterwards, with a reason -------------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A fact recorded on a request, corrected later by the manager of whoever recorded it or by the
+    data manager, at any stage, always with a reason; the page shows the original beside the correction."""
+
+    name: str  # the page's slug and the key the permissions use
+    fields: tuple[str, ...]  # the request's fields it corrects
+    roles: frozenset[str]  # who may correct it
+    title: str
+
+    @property
+    def event(self) -> str:
+        return f"correct_{self.name}"
+
+    @property
+    def trail(self) -> str:
+        return f"Corrected the {self.title[0].lower()}{self.title[1:]}"
+
+    def refusal(self, user, request) -> str | None:
+        from conferences.permissions import correction_refusal
+
+        return correction_refusal(user, request, self.name)
+
+    def take(self, request_id, user, **kwargs):
+        from conferences import corrections
+
+        return corrections.correct_request(request_id, user, self.name, **kwargs)
+
+
+CORRECTIONS: dict[str, Correction] = {
+    correction.name: correction
+    for correction in (
+        Correction(
+            "analysis",
+            ("analysis_time_since", "analysis_plan_length", "analysis_risks", "analysis_services"),
+            frozenset({Role.TEAM_MANAGER, Role.AREA_MANAGER, Role.SERVICE_MANAGER, Role.DATA_MANAGER}),
+            "Repeat-plan analysis",
+        ),
+        Correction(
+            "screening",
+            ("screening_difference", "screening_timescale_weeks"),
+            frozenset({Role.CP_MANAGER, Role.DATA_MANAGER}),
+            "Screening record",
+        ),
+        Correction(
+            "cp_manager_consultation",
+            ("cp_manager_consultation",),
+            frozenset({Role.CP_MANAGER, Role.HEAD_OF_SERVICE, Role.DATA_MANAGER}),
+            "CP Manager consultation",
+        ),
+        Correction(
+            "conference_date",
+            ("conference_held_on",),
+            frozenset({Role.CP_MANAGER, Role.DATA_MANAGER}),
+            "Date the conference was held",
+        ),
+    )
+}
+
+
 # --- What happens to a request from outside it ------------------------------------------------
 
 
@@ -651,7 +718,14 @@ TRAIL_WORDS: dict[str, str] = {
     **{record.event: record.trail for record in RECORDS.values()},
     **{step.event: step.trail for step in CHALLENGE_STEPS.values()},
     **{notice.event: notice.trail for notice in NOTICES.values()},
+    **{correction.event: correction.trail for correction in CORRECTIONS.values()},
 }
+
+
+def action_in_words(event: str) -> str:
+    """A trail event in words, as its action's declaration says it."""
+    return TRAIL_WORDS.get(event) or event.replace("_", " ").capitalize()
+
 
 # The events that tell people: every transition, and every step of a challenge from its issue on.
 REQUEST_EVENTS = frozenset(action.event for action in ACTIONS.values())

@@ -74,6 +74,19 @@ class DecisionForm(forms.Form):
             if name not in GUARDS
         ]
 
+    @classmethod
+    def draftable(cls) -> list[str]:
+        """The long answers, which are kept as drafts while the person types (conferences/drafts.py)."""
+        return [name for name, field in cls.base_fields.items() if isinstance(field.widget, forms.Textarea)]
+
+    def typed(self) -> list[tuple[str, str]]:
+        """What the person typed in the long answers, labelled: shown whenever it cannot be saved."""
+        return [
+            (str(self.fields[name].label), self.data.get(self.add_prefix(name), ""))
+            for name in self.draftable()
+            if name in self.fields and self.data.get(self.add_prefix(name), "").strip()
+        ]
+
     def service_kwargs(self) -> dict:
         """The keyword arguments of the business action, from the cleaned data."""
         return {name: value for name, value in self.cleaned_data.items() if name not in GUARDS}
@@ -184,6 +197,24 @@ class ConsultationForm(DecisionForm):
         "Consultation with the CP Manager",
         "What was discussed, and the CP Manager's view (close scrutiny where it applies).",
     )
+
+
+class ChairConversationForm(DecisionForm):
+    declaration = actions.CP_CHAIR_CONVERSATION
+    held_on = UKDateField(
+        label="The date of the conversation",
+        widget=DateInputWidget,
+        not_in_future=True,
+        help_text="For example, 27 3 2026",
+    )
+    conversation = _text(
+        "What was discussed",
+        "How the conference will be run, why returning to child protection is right, what worked and what did "
+        "not, and how to engage the family.",
+    )
+
+    def layout_fields(self):
+        return ["held_on", Field.textarea("conversation", rows=TEXTAREA_ROWS)]
 
 
 class ChallengeForm(DecisionForm):

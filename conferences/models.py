@@ -348,3 +348,25 @@ class QueueFacts(models.Model):
 
     def __str__(self):
         return f"Queue facts of request {self.request_id}"
+
+
+class Draft(models.Model):
+    """Text a person typed on a decision page and has not saved yet: theirs alone, one per field, until they save.
+
+    Drafts are not records: they never change the request's version, are seen by no one else and are
+    deleted when the person saves the form they belong to. `version` is the request's version the text
+    was typed against, so a draft restored later shows what changed since.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(ConferenceRequest, on_delete=models.CASCADE, related_name="drafts")
+    field = models.CharField(max_length=100)  # the form field's name with its action: "screening-difference"
+    text = models.TextField()
+    version = models.PositiveIntegerField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "request", "field"], name="one_draft_per_field")]
+
+    def __str__(self):
+        return f"Draft of {self.field} on request {self.request_id}"

@@ -8,8 +8,8 @@ by team or service area, or a council-wide role), and, for an approval, they did
 from guardian.shortcuts import get_objects_for_user
 
 from cases.permissions import access_groups, sync_object_access
-from conferences.actions import ACTIONS, CHALLENGE_STEPS, RECORDS, START_REQUEST
-from people.roles import role_of
+from conferences.actions import ACTIONS, CHALLENGE_STEPS, CORRECTIONS, RECORDS, START_REQUEST
+from people.roles import Role, role_of
 
 REQUEST_PERMS = ("conferences.view_conferencerequest", "conferences.change_conferencerequest")
 
@@ -60,6 +60,21 @@ def record_refusal(user, request, record) -> str | None:
 
 def may_record(user, request, record) -> bool:
     return record_refusal(user, request, record) is None
+
+
+def correction_refusal(user, request, name) -> str | None:
+    """The manager of whoever records the fact, on a request they hold; or the data manager, on any
+    child they may see (they hold no requests: they keep the record straight)."""
+    from cases.permissions import can_view_child
+
+    role = role_of(user)
+    if role not in CORRECTIONS[name].roles:
+        return "Your role does not correct this."
+    if role == Role.DATA_MANAGER:
+        return None if can_view_child(user, request.child) else "You cannot see this child's record."
+    if not holds_request(user, request):
+        return "This request belongs to another team or service area."
+    return None
 
 
 def may_start_request(user, child) -> bool:

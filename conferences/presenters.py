@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cases.codes import name_of
 from cases.durations import duration_words
-from cases.templatetags.census_codes import name_of
 from conferences.assessment import Assessment, is_long, is_short
 from conferences.models import ChallengeTrigger
 

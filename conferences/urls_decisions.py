@@ -7,6 +7,8 @@ from conferences.views import challenges, dashboards, decisions
 urlpatterns = [
     path("", dashboards.dashboard, name="dashboard"),
     path("requests/<int:pk>/", decisions.decide, name="decide"),
+    path("requests/<int:pk>/drafts/", decisions.keep_draft, name="draft"),
+    path("requests/<int:pk>/<slug:action>/", decisions.task, name="task"),
     path("challenges/", challenges.challenge_list, name="challenges"),
     path("challenges/<int:pk>/", challenges.challenge_detail, name="challenge"),
 ]

@@ -78,6 +78,75 @@ function restoreDraft () {
   }
 }
 
+// Drafts kept on the server: on the decision pages (a form with data-draft-url), each long answer is sent
+// a second after the person stops typing, and all of them when the session time-out warning opens. The
+// server keeps them for this person alone and puts them back when the page is opened again; saving the
+// form clears them. Pressing the form's button cancels anything still waiting, so an old draft cannot
+// land after the save.
+const DRAFT_DELAY = 1000
+const serverDrafts = []
+
+function startServerDrafts () {
+  document.querySelectorAll('main form[data-draft-url]').forEach((form) => {
+    const token = form.querySelector('[name=csrfmiddlewaretoken]').value
+    const version = form.querySelector('[name$="-expected_version"]')
+    const status = form.querySelector('[data-draft-status]')
+    const textareas = Array.from(form.querySelectorAll('textarea[name]'))
+    const waiting = new Set()
+    let timer = null
+
+    async function send (fields) {
+      const sent = await Promise.all(fields.map(async (field) => {
+        const body = new URLSearchParams({ field: field.name, text: field.value, version: version ? version.value : '' })
+        try {
+          const response = await fetch(form.dataset.draftUrl, {
+            method: 'POST',
+            headers: { 'X-CSRFToken': token },
+            body,
+            credentials: 'same-origin',
+            redirect: 'manual',
+            keepalive: true
+          })
+          return response.ok
+        } catch {
+          return false
+        }
+      }))
+      if (status && sent.length && sent.every(Boolean)) {
+        const now = new Date()
+        const time = now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
+        status.textContent = `Draft saved at ${time}`
+      }
+    }
+
+    function sendWaiting () {
+      window.clearTimeout(timer)
+      const fields = textareas.filter((field) => waiting.has(field))
+      waiting.clear()
+      if (fields.length) send(fields)
+    }
+
+    textareas.forEach((field) => field.addEventListener('input', () => {
+      waiting.add(field)
+      window.clearTimeout(timer)
+      timer = window.setTimeout(sendWaiting, DRAFT_DELAY)
+    }))
+    form.addEventListener('submit', () => {
+      window.clearTimeout(timer)
+      waiting.clear()
+    })
+    serverDrafts.push(() => {
+      window.clearTimeout(timer)
+      waiting.clear()
+      return send(textareas.filter((field) => field.value.trim()))
+    })
+  })
+}
+
+function saveServerDrafts () {
+  serverDrafts.forEach((save) => save())
+}
+
 function inWords (milliseconds) {
   const seconds = Math.max(0, Math.ceil(milliseconds / 1000))
   if (seconds >= 60) {
@@ -111,6 +180,7 @@ function startSessionTimeout () {
     if (signingOut) return
     signingOut = true
     saveDraft()
+    saveServerDrafts()
     timedOutForm.submit()
   }
 
@@ -139,6 +209,7 @@ function startSessionTimeout () {
     } else if (left <= warning) {
       if (!dialog.open) {
         saveDraft()
+        saveServerDrafts()
         dialog.showModal()
       }
       const words = inWords(left)
@@ -166,4 +237,5 @@ function startSessionTimeout () {
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+startServerDrafts()
 startSessionTimeout()

@@ -35,3 +35,8 @@ def may_read_deep_dives(user) -> bool:
 def limited_to_own_area(user) -> bool:
     """Area and Service Managers see breakdowns and drill-downs for their own service area only."""
     return role_of(user) in AREA_ROLES
+
+
+def may_read_security_events(user) -> bool:
+    """The auditor reads the failed sign-ins and refused look-ups; nobody else (the admin aside)."""
+    return role_of(user) == Role.AUDITOR or user.is_superuser

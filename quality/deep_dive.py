@@ -23,10 +23,17 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cases.codes import names_of
 from cases.models import CPPlan
 from conferences import assessment as steps
 from conferences.assessment import AssessmentError, assess
-from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
+from conferences.models import (
+    AlternativeRoute,
+    ChallengeTrigger,
+    ConferenceRequest,
+    HeadOfServiceGround,
+    HistorySource,
+)
 from conferences.requirements import step_missing
 from conferences.selectors import plan_records, proposal_of
 from limits.spreadsheets import append_safe
@@ -317,8 +324,8 @@ def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
             ("Analysis", request.analysis_plan_length),
         ],
         "R6": lambda: [
-            ("Repeated concerns", a and ", ".join(a.repeated_concerns)),
-            ("New concerns", a and ", ".join(a.new_concerns)),
+            ("Repeated concerns", a and names_of(a.repeated_concerns)),
+            ("New concerns", a and names_of(a.new_concerns)),
             ("Analysis", request.analysis_risks),
         ],
         "R7": lambda: [
@@ -347,7 +354,7 @@ def _facts(question: Question, request, assessment) -> list[tuple[str, str]]:
             ("Decided by", _person(request.head_of_service_decided_by)),
         ],
         "R11": lambda: [
-            ("Triggers", a and ", ".join(a.challenge_triggers)),
+            ("Triggers", a and _choices(a.challenge_triggers, ChallengeTrigger.choices)),
             *[(f"Challenge issued {_when(c.issued_at)}", c.get_state_display()) for c in request.challenges.all()],
             ("Why no challenge was issued", request.challenge_not_issued_reason),
         ],
@@ -442,6 +449,34 @@ def save_case(
     return case
 
 
+def save_case_part_way(case: DeepDiveCase, user, *, answers: dict, learning_points: str) -> DeepDiveCase:
+    """Keep what the auditor has written so far (question code -> (judgement or "", comment)), nothing required.
+
+    The case stays ungraded, so it does not count as audited; a graded case is changed only in full (save_case).
+    """
+    if not may_run_deep_dives(user):
+        raise DeepDiveError("Only auditors answer deep-dive questions.")
+    unknown = set(answers) - set(QUESTION_CODES)
+    if unknown:
+        raise DeepDiveError(f"Unknown question(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        case = DeepDiveCase.objects.select_for_update().get(pk=case.pk)
+        if case.grade:
+            raise DeepDiveError("This case is graded: save it in full, with every answer it needs.")
+        for code, (judgement, comment) in answers.items():
+            if judgement and judgement not in Judgement.values:
+                raise DeepDiveError(f"Choose met, partly met or not met for {code}.")
+            DeepDiveAnswer.objects.update_or_create(
+                case=case, question=code, defaults={"judgement": judgement, "comment": comment.strip()}
+            )
+        case.answers.exclude(question__in=list(answers)).delete()
+        case.learning_points = learning_points.strip()
+        case.audited_by = user
+        case.audited_at = timezone.now()
+        case.save(update_fields=["learning_points", "audited_by", "audited_at"])
+    return case
+
+
 def progress(audit: DeepDiveAudit) -> dict:
     """How many cases are graded, of how many."""
     counts = audit.cases.aggregate(total=Count("pk"), done=Count("pk", filter=~Q(grade="")))
@@ -456,7 +491,10 @@ def progress(audit: DeepDiveAudit) -> dict:
 def report(audit: DeepDiveAudit) -> dict:
     """Compliance per question, the grades and the learning points, counted in the database."""
     answer_counts = (
-        DeepDiveAnswer.objects.filter(case__audit=audit).values("question", "judgement").annotate(n=Count("pk"))
+        DeepDiveAnswer.objects.filter(case__audit=audit)
+        .exclude(case__grade="")  # a case saved part-way is not audited yet
+        .values("question", "judgement")
+        .annotate(n=Count("pk"))
     )
     per_question = {code: dict.fromkeys(Judgement.values, 0) for code in QUESTION_CODES}
     for row in answer_counts:
@@ -477,9 +515,8 @@ def report(audit: DeepDiveAudit) -> dict:
         )
     grade_counts = dict(audit.cases.exclude(grade="").values_list("grade").annotate(n=Count("pk")))
     grades = [{"grade": value, "label": label, "count": grade_counts.get(value, 0)} for value, label in Grade.choices]
-    learning = list(
-        audit.cases.exclude(learning_points="").select_related("request", "audited_by").order_by("position")
-    )
+    graded = audit.cases.exclude(grade="")
+    learning = list(graded.exclude(learning_points="").select_related("request", "audited_by").order_by("position"))
     return {"questions": questions, "grades": grades, "learning": learning, "progress": progress(audit)}
 
 

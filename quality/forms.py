@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
+from audit.models import SecurityEvent
 from conferences.forms import UKDateField
 from limits.text import long_text
 from people.models import ServiceArea, Team
@@ -166,22 +167,28 @@ class CaseForm(forms.Form):
         rows=4,
     )
 
-    def __init__(self, *args, prefills: dict, **kwargs):
+    def __init__(self, *args, prefills: dict, part_way: bool = False, **kwargs):
+        """`part_way`: the auditor is saving to come back later, so nothing is required yet."""
         super().__init__(*args, **kwargs)
         self.prefills = prefills
+        self.part_way = part_way
         for question in QUESTIONS:
             applies = prefills[question.code].applies
             self.fields[f"{question.code}_judgement"] = forms.ChoiceField(
                 label=f"{question.code} {question.title}",
                 choices=Judgement.choices,
                 widget=forms.RadioSelect,
-                required=applies,
+                required=applies and not part_way,
                 error_messages={"required": f"Choose met, partly met or not met for {question.code}."},
             )
             self.fields[f"{question.code}_comment"] = long_text(f"Comment on {question.code}", rows=2)
+        if part_way:
+            self.fields["grade"].required = False
 
     def clean(self):
         cleaned = super().clean()
+        if self.part_way:
+            return cleaned
         for question in QUESTIONS:
             judgement = cleaned.get(f"{question.code}_judgement")
             comment = (cleaned.get(f"{question.code}_comment") or "").strip()
@@ -195,14 +202,14 @@ class CaseForm(forms.Form):
         return cleaned
 
     def answers(self) -> dict:
-        return {
-            question.code: (
-                self.cleaned_data[f"{question.code}_judgement"],
-                self.cleaned_data[f"{question.code}_comment"],
-            )
-            for question in QUESTIONS
-            if self.cleaned_data.get(f"{question.code}_judgement")
-        }
+        """Each question answered; saved part-way, a comment without a judgement yet counts too."""
+        found = {}
+        for question in QUESTIONS:
+            judgement = self.cleaned_data.get(f"{question.code}_judgement") or ""
+            comment = self.cleaned_data.get(f"{question.code}_comment") or ""
+            if judgement or (self.part_way and comment.strip()):
+                found[question.code] = (judgement, comment)
+        return found
 
     def questions(self):
         """For the template: each question with its fields and what the record shows."""
@@ -213,3 +220,38 @@ class CaseForm(forms.Form):
                 "comment": self[f"{question.code}_comment"],
                 "prefill": self.prefills[question.code],
             }
+
+
+class SecurityEventFilterForm(forms.Form):
+    """Which security events the auditor lists (GET): a date range, a kind, a person; all optional."""
+
+    date_from = UKDateField(label="The first day")
+    date_to = UKDateField(label="The last day")
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=[("", "All kinds"), *SecurityEvent.Kind.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose a kind from the list."},
+    )
+    user = forms.CharField(
+        label="User name",
+        required=False,
+        max_length=150,
+        help_text="The name signed in with, or typed at a failed sign-in.",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half", "spellcheck": "false"}),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.dict()
+            for name in DATE_FIELDS:
+                data = _iso_as_parts(data, name)
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The last day must be on or after the first.")
+        return cleaned

@@ -95,13 +95,18 @@ class DeepDiveCase(models.Model):
     def is_done(self):
         return bool(self.grade)
 
+    @property
+    def is_started(self):
+        """Saved part-way: some answers kept, not yet graded."""
+        return not self.grade and self.audited_at is not None
+
 
 class DeepDiveAnswer(models.Model):
     """The auditor's judgement on one standard question (R1-R14) for one case."""
 
     case = models.ForeignKey(DeepDiveCase, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=4)
-    judgement = models.CharField(max_length=20, choices=Judgement.choices)
+    judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)  # blank: a case saved part-way
     comment = models.TextField(blank=True)
     record_showed = models.TextField(blank=True, help_text="What the record showed when the auditor answered.")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quality import views, views_repeat_outcomes
+from quality import views, views_repeat_outcomes, views_security
 
 urlpatterns = [
     path("indicators/", views.indicator_page, name="indicators"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_run, name="report_run"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("security-events/", views_security.security_events, name="security_events"),
     path("deep-dives/", views.deep_dive_list, name="deep_dives"),
     path("deep-dives/start/", views.deep_dive_start, name="deep_dive_start"),
     path("deep-dives/<int:pk>/", views.deep_dive_detail, name="deep_dive"),

@@ -403,7 +403,14 @@ def deep_dive_case(request, pk, position):
     may_answer = may_run_deep_dives(request.user)
     if request.method == "POST":
         _require(may_answer)
-        form = CaseForm(request.POST, prefills=prefills)
+        part_way = "later" in request.POST and not case.grade
+        form = CaseForm(request.POST, prefills=prefills, part_way=part_way)
+        if form.is_valid() and part_way:
+            deep_dive.save_case_part_way(
+                case, request.user, answers=form.answers(), learning_points=form.cleaned_data["learning_points"]
+            )
+            messages.success(request, f"Case {case.position} saved part-way. Grade it to count it as audited.")
+            return redirect("quality:deep_dive", pk=audit.pk)
         if form.is_valid():
             deep_dive.save_case(
                 case,

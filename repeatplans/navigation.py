@@ -12,7 +12,7 @@ from cases.history_import import may_import_history
 from conferences.stages import queue_title
 from conferences.views.dashboards import CHALLENGE_ROLES, QUEUES
 from people.roles import Role, role_of
-from quality.access import may_read_deep_dives, may_see_indicators
+from quality.access import may_read_deep_dives, may_read_security_events, may_see_indicators
 from quality.annex_a import may_export
 from reviews.permissions import CHAIR_ROLES as REVIEW_CHAIR_ROLES
 
@@ -43,6 +43,10 @@ def work_items(user) -> list[NavItem]:
         items.append(NavItem("Indicators", reverse("quality:indicators"), "Performance indicators and trends."))
     if may_read_deep_dives(user):
         items.append(NavItem("Deep dives", reverse("quality:deep_dives"), "Deep-dive audits of repeat-plan requests."))
+    if may_read_security_events(user) and role == Role.AUDITOR:
+        items.append(
+            NavItem("Security events", reverse("quality:security_events"), "Failed sign-ins and refused look-ups.")
+        )
     if may_export(user):
         items.append(NavItem("Annex A", reverse("annex_a:export"), "Ofsted Annex A list 7 export."))
     if may_import_history(user):

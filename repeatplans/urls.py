@@ -18,6 +18,7 @@ urlpatterns = [
     path("history-import/", include(("cases.urls_import", "history_import"))),
     path("requests/", include(("conferences.urls", "conferences"))),
     path("decisions/", include(("conferences.urls_decisions", "decisions"))),
+    path("corrections/", include(("conferences.urls_corrections", "corrections"))),
     path("reviews/", include(("reviews.urls", "reviews"))),
     path("quality/", include(("quality.urls", "quality"))),
     path("notifications/", include(("notifications.urls", "notifications"))),

@@ -338,19 +338,20 @@ class ObjectAction:
 
 
 def decision(action, stage, allowed, **fields):
-    """A form of the decision page, posted with the stage the page showed."""
+    """A task page of the decision pages, posted with the stage the page showed (and confirmed, where asked)."""
 
     def data(o):
         o.request.refresh_from_db()
         values = {
             "action": action,
+            "confirmed": "yes",
             f"{action}-expected_state": o.request.state,
             f"{action}-expected_version": o.request.version,
         }
         values |= {f"{action}-{name}": value for name, value in fields.items()}
         return values
 
-    return ObjectAction(f"decide: {action}", stage, request_url("decisions:decide"), data, frozenset(allowed))
+    return ObjectAction(f"decide: {action}", stage, request_url("decisions:task", action), data, frozenset(allowed))
 
 
 def challenge_step(step, stage, allowed, **fields):

@@ -2,14 +2,9 @@
 
 from django import template
 
-from cases.codes import CATEGORIES_OF_ABUSE, EVERY_ASSESSMENT_FACTOR
+from cases.codes import name_of, names_of
 
 register = template.Library()
-
-
-def name_of(code: str) -> str:
-    """A category of abuse or an assessment factor (their codes never collide), by its census name."""
-    return CATEGORIES_OF_ABUSE.get(code) or EVERY_ASSESSMENT_FACTOR.get(code) or code
 
 
 @register.filter
@@ -21,4 +16,4 @@ def code_name(code):
 @register.filter
 def code_names(codes):
     """A list of codes as "Neglect, Domestic abuse: parent or carer"."""
-    return ", ".join(name_of(str(code)) for code in codes or [])
+    return names_of(codes)

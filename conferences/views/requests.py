@@ -25,9 +25,11 @@ from conferences.actions import (
     CONFIRM_NO_PREVIOUS_PLAN,
     CONFIRM_PREVIOUS_PLAN,
     ISSUE_CHALLENGE,
+    RECONFIRM_PRIOR_PLAN_CHECK,
     SUBMIT,
     WITHDRAW,
 )
+from conferences.corrections import corrections_of, corrections_open_to
 from conferences.errors import ActionRefused, NotPermitted, StaleVersion, http_status
 from conferences.family import family_history, record_family_access
 from conferences.models import (
@@ -399,7 +401,7 @@ def prior_plan_check(http_request, pk):
     return _action_page(
         http_request,
         pk,
-        [CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name],
+        [CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name, RECONFIRM_PRIOR_PLAN_CHECK.name],
         forms.PriorPlanCheckForm,
         "conferences/worker/prior_plan_check.html",
         lambda request_obj, data: transitions.confirm_prior_plan_check(
@@ -467,11 +469,15 @@ def request_detail(http_request, pk):
         "outstanding": [item for item in outstanding if item.missing],
         "done": [item for item in outstanding if not item.missing],
         "may_submit": SUBMIT.name in actions,
-        "may_confirm_check": bool({CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name} & set(actions)),
+        "may_confirm_check": bool(
+            {CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name, RECONFIRM_PRIOR_PLAN_CHECK.name} & set(actions)
+        ),
         "may_withdraw": WITHDRAW.name in actions,
         "decisions": [ACTIONS[name].offer for name in actions if ACTIONS[name].offer],
         "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
         "timeline": timeline(request_obj),
+        "corrections": corrections_of(request_obj),
+        "may_correct": corrections_open_to(user, request_obj),
         "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
         "alternatives_considered": [AlternativeRoute(route).label for route in request_obj.alternatives_considered],
         **answers_context(request_obj, user, assessment),

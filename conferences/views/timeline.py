@@ -9,11 +9,11 @@ from django.db import models
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from cases.codes import names_of
 from cases.models import Child
-from cases.templatetags.census_codes import code_names
+from conferences.actions import action_in_words
 from conferences.models import ConferenceRequest, ProposedService
 from conferences.stages import label_of
-from conferences.views.wording import action_in_words
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _show(key, value, people, children) -> str:
     if value is None or value == "" or value == []:
         return "(blank)"
     if key in ("proposed_categories", "proposed_factors"):
-        return code_names(value)
+        return names_of(value)
     if (key.endswith("_by") or key == "gap_owner") and isinstance(value, int):
         return people.get(value, f"person {value}")
     if key == "sibling" and isinstance(value, int):

@@ -5,7 +5,7 @@ reads them, so it names people but never decides who may act.
 """
 
 from conferences import assessment as steps
-from conferences.actions import TRAIL_WORDS, who_records
+from conferences.actions import who_records
 
 STEP_TITLES = {  # in the order the work is done
     steps.PRIOR_PLAN_CHECK: "Prior-plan check (R1)",
@@ -22,11 +22,6 @@ STEP_TITLES = {  # in the order the work is done
     steps.HEAD_OF_SERVICE_SIGNOFF: "Head of Service sign-off (R10)",
     "history": "The child's CP plan history",
 }
-
-
-def action_in_words(event: str) -> str:
-    """A trail event in words, as its action's declaration says it (conferences/actions.py)."""
-    return TRAIL_WORDS.get(event) or event.replace("_", " ").capitalize()
 
 
 def who_does(step: str) -> str:

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: sees every view's own answer, so each 403 and refused object look-up is recorded.
+    "audit.middleware.RefusedLookUpMiddleware",
 ]
 
 ROOT_URLCONF = "repeatplans.urls"

@@ -53,7 +53,8 @@ def every_trigger_name(app_connection):
 
 def test_the_app_role_cannot_rewrite_any_trail_table(a_row_everywhere, as_app):  # noqa: F811
     tables = trail_tables()
-    assert len(tables) == len(HISTORY_TABLES) + 3  # the audit events, record access and pghistory's context
+    # The audit events, record access, security events and pghistory's context.
+    assert len(tables) == len(HISTORY_TABLES) + 4
     rewrites = ['UPDATE "{table}" SET "{column}" = "{column}"', 'DELETE FROM "{table}"', 'TRUNCATE "{table}"']
     skip_all = "SET pgtrigger.ignore = '{" + ",".join(every_trigger_name(as_app)) + "}'"
     accepted = []

@@ -17,8 +17,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit.history import trail_tables
-from audit.models import AuditEvent, RecordAccess
-from audit.services import record_access, record_event
+from audit.models import AuditEvent, RecordAccess, SecurityEvent
+from audit.services import record_access, record_event, record_security_event
 from conferences.models import Challenge, SiblingDecision
 from reviews.models import ReviewConference, ReviewDecision, StepDownAction
 from tests.factories import (
@@ -34,7 +34,7 @@ from tests.factories import (
 HISTORY_TABLES = sorted(
     model._meta.db_table for model in apps.get_models() if issubclass(model, pghistory.models.Event)
 )
-AUDIT_TABLES = [AuditEvent._meta.db_table, RecordAccess._meta.db_table]
+AUDIT_TABLES = [AuditEvent._meta.db_table, RecordAccess._meta.db_table, SecurityEvent._meta.db_table]
 
 STATEMENTS = {
     "UPDATE": ('UPDATE "{table}" SET "{column}" = "{column}"', "append-only: cannot UPDATE rows"),
@@ -92,6 +92,7 @@ def a_row_everywhere(db):
         )
         record_event(user, "start_request", request=request, state_after="draft")
         record_access(user, child, "/children/1/")
+        record_security_event(SecurityEvent.Kind.SIGN_IN_FAILED, username=user.username)
 
 
 def count(table):

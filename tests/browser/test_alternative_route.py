@@ -13,7 +13,8 @@ def test_alternative_route_closes_the_request(council, sign_in):
 
     manager = sign_in(council.area_manager)
     manager.nav("Your decisions", "manager dashboard")
-    manager.follow("Decide on the request for Isla Marsden", "manager decision")
+    manager.follow("Decide on the request for Isla Marsden", "manager task list")
+    manager.follow("Choose an alternative route", "alternative route task")
     route_form = manager.form_of("Close the request: alternative route")
     manager.tick("Pre-proceedings (Public Law Outline)", within=route_form.get_by_role("group", name="Route chosen"))
     manager.tick("Child in Need planning", within=route_form.get_by_role("group", name="Other alternatives considered"))

@@ -24,7 +24,7 @@ def test_challenge_issued_answered_and_resolved(council, sign_in):
     chair.follow("Decide on the request for Leo Harcourt", "chair decision with a reason for challenge")
     page = chair.page
     expect(page.get_by_role("heading", name="Suggested reasons for challenge and resolution")).to_be_visible()
-    expect(page.get_by_text("Issue a challenge and resolution, or record why not.")).to_be_visible()
+    chair.follow("Issue a challenge and resolution (R11)", "challenge task")
     issue = chair.form_of("Issue the challenge")
     expect(issue.get_by_label("Case closed with actions outstanding")).to_be_checked()
     issue.get_by_label("The challenge", exact=True).fill(
@@ -34,6 +34,7 @@ def test_challenge_issued_answered_and_resolved(council, sign_in):
     chair.press("Issue the challenge", "challenge issued", within=issue)
     assert "challenge and resolution is issued" in chair.success_banner()
 
+    chair.follow("Accept the request", "accept: check the records")
     chair.press("Accept the request", "accepted while the challenge is open")
     assert "accepted" in chair.success_banner()
     request.refresh_from_db()

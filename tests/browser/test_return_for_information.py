@@ -13,7 +13,8 @@ def test_request_returned_for_information_and_resubmitted(council, sign_in):
     request = proceeded(council, child)
 
     chair = sign_in(council.cp_chair)
-    chair.visit(f"/decisions/requests/{request.pk}/", "chair decision")
+    chair.visit(f"/decisions/requests/{request.pk}/", "chair task list")
+    chair.follow("Return the request for more information", "return task")
     questions = chair.form_of("Return to the worker")
     questions.get_by_label("Questions the worker must answer").fill(
         "The analysis is missing: why would a plan help more than pre-proceedings? Have partners been told?"

@@ -20,8 +20,9 @@ def test_third_plan_signed_off_and_another_refused(council, sign_in):
     # The CP chair accepts a third plan: it goes to the Head of Service, not to the conference.
     chair = sign_in(council.cp_chair)
     chair.nav("Your decisions", "chair dashboard")
-    chair.follow("Decide on the request for Ruby Ashworth", "chair decision, plan 3")
+    chair.follow("Decide on the request for Ruby Ashworth", "chair task list, plan 3")
     expect(chair.page.get_by_text("This would be plan number")).to_be_visible()
+    chair.follow("Accept the request", "accept: check the records")
     chair.press("Accept the request", "accepted, to the Head of Service")
     expect(chair.page.get_by_text("Head of Service sign-off").first).to_be_visible()
 
@@ -30,7 +31,8 @@ def test_third_plan_signed_off_and_another_refused(council, sign_in):
     head.nav("Your decisions", "Head of Service dashboard")
     queue = head.page.get_by_role("table", name="Requests waiting for your decision")
     expect(queue.get_by_role("row")).to_have_count(3)  # the heading row and the two requests
-    head.follow("Decide on the request for Ruby Ashworth", "Head of Service decision")
+    head.follow("Decide on the request for Ruby Ashworth", "Head of Service task list")
+    head.follow("Agree a third or later plan (R10)", "agree task")
     agree = head.form_of("Agree the plan")
     head.tick("The risks are significantly different", within=agree)
     agree.get_by_label("Rationale", exact=True).fill(
@@ -41,12 +43,16 @@ def test_third_plan_signed_off_and_another_refused(council, sign_in):
     expect(head.page.get_by_text("Ready to convene").first).to_be_visible()
 
     head.nav("Your decisions", "Head of Service dashboard, one left")
-    head.follow("Decide on the request for Oscar Pendle", "Head of Service decision, second")
-    refuse = head.form_of("Refuse the plan")
+    head.follow("Decide on the request for Oscar Pendle", "Head of Service task list, second")
+    head.follow("Refuse a third or later plan", "refuse task")
+    refuse = head.form_of("Continue")
     refuse.get_by_label("Reason for refusing").fill(
         "The same neglect as both earlier plans and nothing has changed: pre-proceedings instead."
     )
-    head.press("Refuse the plan", "plan refused", within=refuse)
+    head.press("Continue", "refusal to confirm", within=refuse)
+    expect(head.page.get_by_role("heading", level=1)).to_have_text("Refuse a third or later plan: are you sure?")
+    expect(head.page.get_by_text("pre-proceedings instead.")).to_be_visible()
+    head.press("Refuse the plan", "plan refused")
     assert "refused" in head.success_banner()
 
     # The worker reads the outcome on the refused request.

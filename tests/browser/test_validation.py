@@ -43,7 +43,8 @@ def test_a_validation_error_keeps_what_was_typed(council, sign_in):
     other = named_child(council, "Arthur", "Goodwin", plans=1, ended_days_ago=100)
     at_screening = proceeded(council, other)
     chair = sign_in(council.cp_chair)
-    chair.visit(f"/decisions/requests/{at_screening.pk}/", "chair decision")
+    chair.visit(f"/decisions/requests/{at_screening.pk}/", "chair task list")
+    chair.follow("Screening record (R9)", "screening task")
     screening = chair.form_of("Save the screening record")
     difference = "The plan brings in the domestic abuse service, which legal advice alone would not."
     screening.get_by_label("Difference the plan will make compared with the alternatives").fill(difference)

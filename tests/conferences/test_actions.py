@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from conferences import actions, records, stages, transitions
-from conferences.actions import ACTIONS, CHALLENGE_STEPS, RECORDS, TRAIL_WORDS
+from conferences.actions import ACTIONS, CHALLENGE_STEPS, RECORDS, TRAIL_WORDS, action_in_words
 from conferences.models import Challenge, ConferenceRequest
 from conferences.stages import STAGES, ChallengeState, State
-from conferences.views.wording import action_in_words, who_does
+from conferences.views.wording import who_does
 from people.roles import Role
 from tests.conferences import journeys
 

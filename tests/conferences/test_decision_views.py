@@ -1,8 +1,9 @@
-"""The decision pages in the browser's terms: who sees them, what each form does, and how refusals read.
+"""The decision pages in the browser's terms: who sees them, what each task page does, and how refusals read.
 
-Each form's happy path moves the request (or records the fact); missing facts come back as a 400 with
-the error summary naming them and the typed text kept; other people's requests are 404, and decisions
-that are not this person's are 403.
+The request's task list links each record and decision this person may make; each task page's happy
+path moves the request (or records the fact); missing facts come back as a 400 with the error summary
+naming them and the typed text kept; other people's requests are 404, and decisions that are not this
+person's are 403. A decision that turns the request down is confirmed on a page of its own.
 """
 
 import datetime
@@ -23,15 +24,20 @@ def decide_url(request):
     return reverse("decisions:decide", args=[request.pk])
 
 
-def post(client, request, action, **fields):
-    """POST one of the decision page's forms, carrying the stage the page showed."""
+def task_url(request, action):
+    return reverse("decisions:task", args=[request.pk, action])
+
+
+def post(client, request, action, confirmed="yes", **fields):
+    """POST one task page's form, carrying the stage and version the page showed (confirmed, where asked)."""
     data = {
         "action": action,
+        "confirmed": confirmed,
         f"{action}-expected_state": request.state,
         f"{action}-expected_version": reload(request).version,
     }
     data.update({f"{action}-{name}": value for name, value in fields.items()})
-    return client.post(decide_url(request), data)
+    return client.post(task_url(request, action), data)
 
 
 def reload(request):
@@ -55,17 +61,24 @@ def at_screening(council):
 # The Area or Service Manager's discussion (R2, R8).
 
 
-def test_manager_sees_the_history_and_the_forms(client, council, at_manager_discussion):
+def test_manager_sees_the_history_and_a_task_for_each_decision(client, council, at_manager_discussion):
     client.force_login(council.area_manager)
     response = client.get(decide_url(at_manager_discussion))
     assert response.status_code == 200
     page = response.content.decode()
     assert "The child's CP plan history" in page
-    assert 'name="action" value="proceed"' in page
-    assert 'name="action" value="choose_alternative_route"' in page
-    assert 'name="action" value="withdraw"' in page
-    assert 'name="action" value="accept"' not in page
+    assert 'class="govuk-task-list"' in page
+    for action in ("proceed", "choose_alternative_route", "withdraw"):
+        assert f'href="{task_url(at_manager_discussion, action)}"' in page
+    assert task_url(at_manager_discussion, "accept") not in page
+    # The CP Manager consultation is someone else's task: shown with its status, not linked.
+    assert "Recorded by the CP chair (Child Protection Co-ordinator) or the Child Protection Manager." in page
+    assert task_url(at_manager_discussion, "cp_manager_consultation") not in page
     assert RecordAccess.objects.filter(user=council.area_manager, child=at_manager_discussion.child).exists()
+
+    page = client.get(task_url(at_manager_discussion, "proceed")).content.decode()
+    assert 'name="action" value="proceed"' in page
+    assert 'name="action" value="choose_alternative_route"' not in page  # one thing per page
 
 
 def test_manager_proceeds_to_screening(client, council, at_manager_discussion):
@@ -164,7 +177,7 @@ def test_a_stale_page_is_told_to_look_again(client, council, at_manager_discussi
         rationale="The service manager decided first.",
     )
     response = client.post(
-        decide_url(at_manager_discussion),
+        task_url(at_manager_discussion, "proceed"),
         {
             "action": "proceed",
             "proceed-expected_state": stale_state,
@@ -174,14 +187,16 @@ def test_a_stale_page_is_told_to_look_again(client, council, at_manager_discussi
         },
     )
     assert response.status_code == 409
-    assert "Look at it again" in response.content.decode()
+    page = response.content.decode()
+    assert "Look at it again" in page
+    assert "Mine, too late." in page  # nowhere left to save it, but not lost
     assert reload(at_manager_discussion).manager_rationale == "The service manager decided first."
 
 
-def test_an_unknown_action_is_a_bad_request_not_an_error(client, council, at_manager_discussion):
+def test_an_unknown_action_is_not_found_not_an_error(client, council, at_manager_discussion):
     client.force_login(council.area_manager)
-    response = client.post(decide_url(at_manager_discussion), {"action": "approve_everything"})
-    assert response.status_code == 400
+    response = client.post(task_url(at_manager_discussion, "approve_everything"), {"action": "approve_everything"})
+    assert response.status_code == 404
 
 
 # The CP chair's screening (R9, R11, R14) and the decision.
@@ -191,7 +206,7 @@ def test_chair_records_the_screening(client, council, at_screening):
     client.force_login(council.cp_chair)
     response = post(client, at_screening, "screening", difference="Adds drug services.", timescale_weeks="12")
     assert response.status_code == 302
-    assert response["Location"] == decide_url(at_screening)  # the chair goes on to accept from the same page
+    assert response["Location"] == decide_url(at_screening)  # back to the task list, to go on to the next task
     request = reload(at_screening)
     assert (request.screening_difference, request.screening_timescale_weeks) == ("Adds drug services.", 12)
 
@@ -217,6 +232,9 @@ def test_chair_or_cp_manager_records_the_consultation(client, council, at_screen
 def test_accepting_too_early_lists_everything_missing(client, council, at_screening):
     client.force_login(council.cp_chair)
     page = client.get(decide_url(at_screening)).content.decode()
+    assert "Cannot start yet" in page
+    assert task_url(at_screening, "accept") not in page
+    page = client.get(task_url(at_screening, "accept")).content.decode()
     assert "Still needed before you can accept" in page
     response = post(client, at_screening, "accept")
     assert response.status_code == 400
@@ -234,8 +252,17 @@ def test_chair_accepts_a_second_plan(client, council, at_screening):
     assert reload(at_screening).state == State.READY_TO_CONVENE
 
 
-def test_chair_declines_with_a_reason(client, council, at_screening):
+def test_chair_declines_with_a_reason_after_confirming(client, council, at_screening):
     client.force_login(council.cp_chair)
+    response = post(client, at_screening, "decline", confirmed="", reason="Pre-proceedings is the better route.")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Decline the request: are you sure?" in page
+    assert 'name="confirmed" value="yes"' in page and "Pre-proceedings is the better route." in page
+    assert reload(at_screening).state == State.CPC_SCREENING
+    # The reason is kept as a draft, so "Change" goes back to the form with it.
+    assert "Pre-proceedings is the better route." in client.get(task_url(at_screening, "decline")).content.decode()
+
     response = post(client, at_screening, "decline", reason="Pre-proceedings is the better route.")
     assert response.status_code == 302
     request = reload(at_screening)
@@ -257,8 +284,11 @@ def test_challenge_triggers_are_pre_ticked_and_the_challenge_issued(client, coun
     client.force_login(council.cp_chair)
     page = client.get(decide_url(request)).content.decode()
     assert "Case closed with actions outstanding" in page
+    assert task_url(request, "issue_challenge") in page
+    page = client.get(task_url(request, "issue_challenge")).content.decode()
     assert re.search(r'value="outstanding_actions_at_closure"\s+checked="checked"', page)
     assert not re.search(r'value="stepped_down_early"\s+checked="checked"', page)
+    page = client.get(task_url(request, "screening")).content.decode()
     assert 'name="screening-challenge_not_issued_reason"' in page
     due = timezone.localdate() + datetime.timedelta(days=10)
     response = post(
@@ -325,6 +355,8 @@ def test_a_third_plan_goes_to_the_head_of_service_who_agrees(client, council, at
 
 def test_the_head_of_service_refuses(client, council, at_signoff):
     client.force_login(council.head_of_service)
+    response = post(client, at_signoff, "refuse", confirmed="", reason="Nothing has changed since the last plan.")
+    assert "Refuse a third or later plan: are you sure?" in response.content.decode()
     response = post(client, at_signoff, "refuse", reason="Nothing has changed since the last plan.")
     assert response.status_code == 302
     assert reload(at_signoff).state == State.DECLINED

@@ -30,10 +30,11 @@ def imported_child(council, tmp_path, previous) -> Child:
 def accept_through_the_decision_page(client, council, request) -> ConferenceRequest:
     client.force_login(council.cp_chair)
     request = ConferenceRequest.objects.get(pk=request.pk)
+    accept_url = reverse("decisions:task", args=[request.pk, "accept"])
     page = client.get(reverse("decisions:decide", args=[request.pk])).content.decode()
-    assert 'name="action" value="accept"' in page
+    assert f'href="{accept_url}"' in page
     form = {"action": "accept", "accept-expected_state": request.state, "accept-expected_version": request.version}
-    response = client.post(reverse("decisions:decide", args=[request.pk]), form)
+    response = client.post(accept_url, form)
     assert response.status_code == 302
     return ConferenceRequest.objects.get(pk=request.pk)
 
@@ -58,7 +59,7 @@ def test_one_declared_earlier_plan_and_one_recorded_make_a_third_plan_for_the_he
 
     client.force_login(council.head_of_service)
     page = client.get(reverse("decisions:decide", args=[request.pk])).content.decode()
-    assert 'name="action" value="agree"' in page
+    assert f'href="{reverse("decisions:task", args=[request.pk, "agree"])}"' in page
 
 
 def test_without_the_census_counting_more_the_same_record_is_a_second_plan(client, council, tmp_path):

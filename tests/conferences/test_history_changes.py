@@ -7,12 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from cases.models import CPPlan
+from cases.models import CPPlan, ImportRun
 from cases.plans import plan_correct, plan_create
 from conferences import transitions
 from conferences.errors import ActionRefused, NotPermitted
 from conferences.models import ConferenceRequest, State
 from notifications.models import Kind, Notification
+from tests.cases import census_xml as x
+from tests.cases.test_census_import import upload
 from tests.conferences import journeys
 
 BOTH = ["this_council", "other_councils"]
@@ -125,6 +127,21 @@ def test_a_request_not_yet_submitted_is_not_marked(council):
     request = journeys.drafted(council, child)
     correct_first_plan(council, child)
     assert ConferenceRequest.objects.get(pk=request.pk).history_changed_at is None
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_the_auditors_census_upload_is_refused_and_the_request_is_not_touched(client, council, media):
+    child = journeys.child_with_plans(council, 1)
+    request = at_screening(council, child)
+    version = ConferenceRequest.objects.get(pk=request.pk).version
+    response = upload(client, council.auditor, x.SAMPLE.read_bytes())
+    assert response.status_code == 403
+    assert not ImportRun.objects.exists()
+    assert ConferenceRequest.objects.get(pk=request.pk).version == version
 
 
 def test_the_auditor_cannot_correct_a_plan_and_nothing_changes(council):

@@ -13,23 +13,24 @@ from conferences.models import ConferenceRequest, State
 from tests.conferences.journeys import child_with_plans, proceeded, screened
 
 
-def decide_url(request):
-    return reverse("decisions:decide", args=[request.pk])
+def task_url(request, action):
+    return reverse("decisions:task", args=[request.pk, action])
 
 
-def opened_by(user, request):
-    """A person's browser with the decision page open: the stage and version its forms carry."""
+def opened_by(user, request, action):
+    """A person's browser with a task page open: the stage and version its form carries."""
     browser = Client()
     browser.force_login(user)
-    page = browser.get(decide_url(request)).content.decode()
+    page = browser.get(task_url(request, action)).content.decode()
     seen = dict(re.findall(r'name="([a-z_]+-expected_(?:state|version))" value="([^"]*)"', page))
     return browser, seen
 
 
 def send(browser, seen, request, action, **fields):
-    data = {"action": action} | {key: value for key, value in seen.items() if key.startswith(f"{action}-")}
+    data = {"action": action, "confirmed": "yes"}
+    data |= {key: value for key, value in seen.items() if key.startswith(f"{action}-")}
     data |= {f"{action}-{name}": value for name, value in fields.items()}
-    return browser.post(decide_url(request), data)
+    return browser.post(task_url(request, action), data)
 
 
 def reload(request):
@@ -44,7 +45,7 @@ def at_screening(council):
 
 
 def test_a_decline_loaded_before_a_return_is_refused_after_the_request_comes_back(council, at_screening):
-    chair, seen = opened_by(council.cp_chair, at_screening)
+    chair, seen = opened_by(council.cp_chair, at_screening, "decline")
     assert seen["decline-expected_version"] == str(at_screening.version)
 
     # Meanwhile another chair returns it, the worker answers, and it comes back to screening.
@@ -70,8 +71,8 @@ def test_a_decline_loaded_before_a_return_is_refused_after_the_request_comes_bac
 
 
 def test_the_second_of_two_screening_saves_is_refused_not_applied_over_the_first(council, at_screening):
-    first, first_seen = opened_by(council.cp_chair, at_screening)
-    second, second_seen = opened_by(council.cp_chair_2, at_screening)
+    first, first_seen = opened_by(council.cp_chair, at_screening, "screening")
+    second, second_seen = opened_by(council.cp_chair_2, at_screening, "screening")
 
     saved = send(
         first, first_seen, at_screening, "screening", difference="Record of the first chair.", timescale_weeks=8
@@ -93,7 +94,7 @@ def test_the_second_of_two_screening_saves_is_refused_not_applied_over_the_first
 
 
 def test_an_accept_on_an_analysis_rewritten_since_is_refused(council, at_screening):
-    chair, seen = opened_by(council.cp_chair, at_screening)
+    chair, seen = opened_by(council.cp_chair, at_screening, "accept")
     records.record_analysis(
         at_screening.pk,
         council.social_worker,

@@ -152,6 +152,10 @@ def test_the_prefill_shows_what_the_record_holds_and_what_step_missing_says_it_l
     assert prefill["R4"].missing == ["Write the analysis of the time since the previous plan ended."]
     assert prefill["R13"].missing == ["Record the conversation with the CP chair."]
     assert [event.action for event in prefill["R2"].events] == ["proceed"]
+    # Concerns by their census names, not their codes (the plan: NEG, 3B; the proposal: NEG, 3B, 2B).
+    shows = dict(prefill["R6"].shows)
+    assert shows["Repeated concerns"] == "Domestic abuse: parent or carer, Neglect"
+    assert shows["New concerns"] == "Drug misuse: parent or carer"
     # A second plan: the Head of Service's step does not apply; no triggers, no siblings.
     assert not prefill["R10"].applies
     assert not prefill["R11"].applies
@@ -172,6 +176,7 @@ def test_the_prefill_knows_a_third_plan_and_a_challenge_trigger(council):
     assert ("Plan number", "3") in prefill["R10"].shows
     assert prefill["R11"].applies
     assert prefill["R11"].missing == ["Issue a challenge and resolution, or record why not."]
+    assert ("Triggers", "Previous plan stepped down too early") in prefill["R11"].shows
 
 
 def test_a_convened_request_is_audited_as_it_stood_when_submitted(council):

@@ -246,6 +246,47 @@ def test_an_auditor_completes_a_sampled_deep_dive_and_downloads_its_report(clien
     assert ("R2", "Manager discussion", 2, 0, 1, 3, 66.7) in summary
 
 
+def test_an_auditor_saves_a_case_part_way_and_finishes_it_later(client, council, march_requests):
+    from quality import deep_dive
+
+    audit = deep_dive.start_audit(
+        council.auditor, title="March", period_from=dt.date(2025, 3, 1), period_to=dt.date(2025, 3, 31)
+    )
+    client = signed_in(client, council.auditor)
+    case_url = reverse("quality:deep_dive_case", args=[audit.pk, 1])
+    detail_url = reverse("quality:deep_dive", args=[audit.pk])
+
+    # Two standards of fourteen, a comment with no judgement yet, no grade: kept as it is.
+    later = client.post(
+        case_url,
+        {"R1_judgement": "met", "R2_judgement": "not_met", "R3_comment": "Check the strategy minutes.", "later": "1"},
+    )
+    assert later["Location"] == detail_url
+    case = audit.cases.get(position=1)
+    assert not case.grade and case.audited_by == council.auditor
+    assert {a.question: (a.judgement, a.comment) for a in case.answers.all()} == {
+        "R1": ("met", ""),
+        "R2": ("not_met", ""),
+        "R3": ("", "Check the strategy minutes."),
+    }
+    detail = client.get(detail_url).content.decode()
+    total = audit.cases.count()
+    assert f"0 of {total} cases graded" in detail and "In progress" in detail
+
+    reopened = client.get(case_url).content.decode()
+    assert "Check the strategy minutes." in reopened
+    assert 'name="R2_judgement" type="radio" value="not_met" checked' in reopened
+
+    # Finishing it asks for everything again: R2 not met needs its comment.
+    refused = client.post(case_url, _answers(R2_judgement="not_met", R3_comment="Check the strategy minutes."))
+    assert refused.status_code == 400 and "Check the strategy minutes." in refused.content.decode()
+    client.post(case_url, _answers(R2_judgement="not_met", R2_comment="No alternatives recorded."))
+    case.refresh_from_db()
+    assert case.grade == "good"
+    assert f"1 of {total} cases graded" in client.get(detail_url).content.decode()
+    assert "Save and come back later" not in client.get(case_url).content.decode()
+
+
 def test_a_cp_manager_reads_deep_dives_but_does_not_answer_or_start_them(client, council, march_requests):
     from quality import deep_dive
 
