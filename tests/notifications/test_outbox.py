@@ -27,7 +27,7 @@ def post_proceed(client, request):
     request = ConferenceRequest.objects.get(pk=request.pk)  # the page as opened now
     data = {"action": "proceed", "proceed-expected_state": request.state, "proceed-expected_version": request.version}
     data.update({f"proceed-{name}": value for name, value in PROCEED.items()})
-    return client.post(reverse("decisions:decide", args=[request.pk]), data, follow=True)
+    return client.post(reverse("decisions:task", args=[request.pk, "proceed"]), data, follow=True)
 
 
 def test_a_decision_saved_while_the_broker_is_down_is_told_once_it_is_back(client, council):
