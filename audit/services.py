@@ -61,7 +61,8 @@ def record_access(user, child, path) -> RecordAccess:
 
 
 def record_accesses(user, children, path) -> list[RecordAccess]:
-    """One look at several children's records (a family's history): one row each, written in one INSERT."""
+    """A look at several children's records (a list page's, a family's history): one row each, written
+    in one statement however many."""
     return RecordAccess.objects.bulk_create(RecordAccess(user=user, child=child, path=path[:300]) for child in children)
 
 

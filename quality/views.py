@@ -33,6 +33,7 @@ from quality.access import (
 )
 from quality.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from quality.models import DeepDiveAudit, DeepDiveCase, ReportRun
+from quality.replica import reads_reports
 from quality.tasks import RunNotStopped, request_indicator_report, retry_report
 
 PAGE_SIZE = 25
@@ -123,6 +124,7 @@ def _trend_charts(months: list[dict]) -> list[dict]:
 
 
 @login_required
+@reads_reports
 def indicator_page(request):
     _require(may_see_indicators(request.user))
     form = IndicatorPageForm(request.GET)
@@ -130,10 +132,9 @@ def indicator_page(request):
         return render(request, "quality/indicators.html", {"form": form}, status=400)
     scope = _scope(form)
     limit = _area_limit(request.user)
-    headline = indicators.indicators(**scope)
-    months = indicators.monthly(**scope)
-    by_area = indicators.breakdown(by="service_area", **scope)
-    by_team = indicators.breakdown(by="team", **scope)
+    figures = indicators.report(**scope)
+    headline, months = figures["headline"], figures["monthly"]
+    by_area, by_team = figures["by_service_area"], figures["by_team"]
     if limit is not None:
         by_area = indicator_export.only_area(by_area, limit)
         by_team = indicator_export.only_area(by_team, limit)
@@ -206,6 +207,7 @@ MEASURE_LABELS = {
 
 
 @login_required
+@reads_reports
 def indicator_cases(request, key):
     """The cases behind one number, as far as the viewer may see them."""
     _require(may_see_indicators(request.user))
@@ -244,6 +246,7 @@ def indicator_cases(request, key):
 
 
 @login_required
+@reads_reports
 def indicator_download(request, file_format):
     """The report file at once, for a period of up to a year; longer ones are prepared in the background."""
     _require(may_see_indicators(request.user))
@@ -454,6 +457,7 @@ def deep_dive_case(request, pk, position):
 
 
 @login_required
+@reads_reports
 def deep_dive_report(request, pk):
     audit = _audit(request, pk)
     return render(
@@ -464,6 +468,7 @@ def deep_dive_report(request, pk):
 
 
 @login_required
+@reads_reports
 def deep_dive_report_xlsx(request, pk):
     audit = _audit(request, pk)
     response = HttpResponse(deep_dive.report_xlsx(audit), content_type=indicator_export.CONTENT_TYPES["xlsx"])

@@ -19,6 +19,7 @@ from audit.services import record_event
 from cases.permissions import children_visible_to
 from limits.dates import check_date_bounds
 from quality import annex_a
+from quality.replica import reads_reports
 
 PARTS = ("day", "month", "year")
 LABEL = "Date of the list"
@@ -76,6 +77,7 @@ def _page(request, form, status=200):
 
 @login_required
 @require_GET
+@reads_reports
 def export(request):
     if not annex_a.may_export(request.user):
         raise PermissionDenied("Annex A lists are for auditors, CP chairs, CP Managers and the Head of Service.")

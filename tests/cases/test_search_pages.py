@@ -75,7 +75,7 @@ def test_pagination_shows_first_last_and_neighbours_with_ellipses(worker, counci
 
 
 def test_a_search_reads_the_trigram_indexes_where_postgresql_has_them(db):
-    """The indexes the search's EXPLAIN asked for (cases migration 0013), where pg_trgm is installed."""
+    """The indexes the search's EXPLAIN asked for (cases migration 0014), where pg_trgm is installed."""
     from django.db import connection
 
     with connection.cursor() as cursor:

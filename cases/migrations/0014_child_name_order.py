@@ -31,7 +31,7 @@ DROP INDEX IF EXISTS child_local_id_trigrams;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_plan_history_triggers_per_statement'),
+        ('cases', '0013_plan_facts'),
         ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
