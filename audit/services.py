@@ -57,13 +57,25 @@ def record_event(
 
 
 def record_access(user, child, path) -> RecordAccess:
-    return RecordAccess.objects.create(user=user, child=child, path=path[:300])
+    return RecordAccess.objects.create(user=user, child=child, children=[child.pk], path=path[:300])
 
 
 def record_accesses(user, children, path) -> list[RecordAccess]:
-    """A look at several children's records (a list page's, a family's history): one row each, written
-    in one statement however many."""
-    return RecordAccess.objects.bulk_create(RecordAccess(user=user, child=child, path=path[:300]) for child in children)
+    """A look at several children's records (a family's history, each sibling's plans): one row each,
+    as `record_access` writes it, in one statement however many."""
+    return RecordAccess.objects.bulk_create(
+        RecordAccess(user=user, child=child, children=[child.pk], path=path[:300]) for child in children
+    )
+
+
+def record_list_access(user, child_ids, path) -> RecordAccess | None:
+    """One row naming every child a list, drill-down or export showed (none shown, nothing seen: no row).
+
+    Called inside the view, so the record commits with the look or not at all."""
+    shown = sorted({int(pk) for pk in child_ids if pk is not None})
+    if not shown:
+        return None
+    return RecordAccess.objects.create(user=user, children=shown, path=path[:300])
 
 
 def record_security_event(kind, *, request=None, user=None, username="", status=None) -> SecurityEvent:

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from cases.corrections import plan_corrections
 from cases.durations import duration_words, is_long, is_short, within_months
 from cases.forms import ChildSearchForm
@@ -54,6 +54,7 @@ def child_search(request):
     page.object_list = [children[pk] for pk in ids]
     for child in page.object_list:
         child.plan_count = plan_counts.get(child.pk, 0)
+    record_list_access(request.user, ids, request.get_full_path())
     return render(request, "cases/child_search.html", {"form": form, "page_obj": page, "query": form.terms()})
 
 

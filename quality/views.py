@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from cases.models import CPPlan
 from cases.permissions import children_visible_to
 from conferences.models import AlternativeRoute, ConferenceRequest, State
@@ -233,6 +233,8 @@ def indicator_cases(request, key):
             .order_by("submitted_at", "pk")
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    record_list_access(request.user, [row.child_id for row in page.object_list], request.get_full_path())
     context = {
         "form": form,
         "key": key,
@@ -330,6 +332,12 @@ def _audit(request, pk) -> DeepDiveAudit:
     return get_object_or_404(DeepDiveAudit.objects.select_related("service_area", "team", "created_by"), pk=pk)
 
 
+def _record_audit_children(request, audit) -> None:
+    """A deep dive's report names each sampled request's child: one access record naming them all."""
+    children = audit.cases.values_list("request__child_id", flat=True)
+    record_list_access(request.user, children, request.get_full_path())
+
+
 @login_required
 def deep_dive_list(request):
     _require(may_read_deep_dives(request.user))
@@ -373,7 +381,8 @@ def deep_dive_start(request):
 @login_required
 def deep_dive_detail(request, pk):
     audit = _audit(request, pk)
-    cases = audit.cases.select_related("request__child", "audited_by")
+    cases = list(audit.cases.select_related("request__child", "audited_by"))
+    record_list_access(request.user, [case.request.child_id for case in cases], request.get_full_path())
     return render(
         request,
         "quality/deep_dive_detail.html",
@@ -460,6 +469,7 @@ def deep_dive_case(request, pk, position):
 @reads_reports
 def deep_dive_report(request, pk):
     audit = _audit(request, pk)
+    _record_audit_children(request, audit)
     return render(
         request,
         "quality/deep_dive_report.html",
@@ -471,6 +481,7 @@ def deep_dive_report(request, pk):
 @reads_reports
 def deep_dive_report_xlsx(request, pk):
     audit = _audit(request, pk)
+    _record_audit_children(request, audit)
     response = HttpResponse(deep_dive.report_xlsx(audit), content_type=indicator_export.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="deep-dive-{audit.pk}.xlsx"'
     return response

@@ -2,7 +2,7 @@
 
 For the roles that see the indicators (audit/quality_access.py); an Area or Service Manager sees their
 own service area only. The children behind a figure are listed within the viewer's own access to
-children, and each child listed is written to audit.RecordAccess.
+children, and the children listed are written to audit.RecordAccess, in one row.
 """
 
 from urllib.parse import urlencode
@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from audit.services import record_accesses
+from audit.services import record_list_access
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
 from quality import repeat_outcomes
@@ -113,7 +113,7 @@ def outcome_children(request):
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     plans = CPPlan.objects.select_related("child__team").in_bulk([plan.plan_id for plan in page.object_list])
     rows = [(ended, plans[ended.plan_id]) for ended in page.object_list]
-    record_accesses(request.user, {plan.child for _, plan in rows}, request.get_full_path())
+    record_list_access(request.user, [plan.child_id for _, plan in rows], request.get_full_path())
     label = repeat_outcomes.MEASURE_LABELS[measure]
     if breakdown:
         label += f": {repeat_outcomes.BREAKDOWNS[breakdown].lower()}, {repeat_outcomes.row_label(breakdown, group)}"

@@ -1,7 +1,7 @@
 """What one page costs the database: how many queries it runs and which tables it writes.
 
 Every list page reads a fixed number of queries however many rows it shows, and no page writes
-anything but its access records (one INSERT for the records it shows).
+anything but its access record (one INSERT naming the children it shows).
 """
 
 import re

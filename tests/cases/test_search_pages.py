@@ -27,14 +27,14 @@ def children(council, count, last_name="Smith"):
 
 
 @pytest.mark.parametrize("query", [{}, {"q": "smith"}])
-def test_search_costs_the_same_queries_for_one_child_or_thirty_and_writes_nothing(worker, council, query):
+def test_search_costs_the_same_queries_for_one_child_or_thirty_and_writes_one_access_record(worker, council, query):
     children(council, 1)
     worker.get(SEARCH, query)  # warms the content-type cache, which a running server holds already
     few = page_cost(worker, SEARCH, query)
     children(council, 29)
     many = page_cost(worker, SEARCH, query)
     assert len(many.response.context["page_obj"].object_list) == views.PAGE_SIZE
-    assert_same_cost(few, many)
+    assert_same_cost(few, many, access_records=1)
 
 
 def test_plans_are_counted_for_each_child_shown(worker, council):
