@@ -79,6 +79,11 @@ class Child(models.Model):
     class Meta:
         verbose_name_plural = "children"
         ordering = ["last_name", "first_name", "local_child_id"]
+        # Browsing children in name order, a page at a time, reads the index alone (the id is in it).
+        # The search's trigram indexes are added where PostgreSQL has pg_trgm (cases migration 0014).
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "local_child_id"], include=["id"], name="child_name_order")
+        ]
         triggers = [PLAN_FACTS_FOLLOW_TEAM]
         constraints = [
             models.CheckConstraint(

@@ -40,7 +40,8 @@ def _day(moment) -> date | None:
 
 
 def _last_plan_end(request) -> date | None:
-    ends = [plan.end_date for plan in request.child.plans.all() if plan.end_date]
+    # Not the plan this request's own conference made: only the history before it.
+    ends = [plan.end_date for plan in request.child.plans.all() if plan.end_date and plan.pk != request.plan_id]
     return max(ends) if ends else None
 
 

@@ -349,6 +349,34 @@ class Challenge(ConcurrentTransitionMixin, ChallengeSteps, models.Model):
         return f"Challenge {self.pk} on request {self.request_id}"
 
 
+class QueueFacts(models.Model):
+    """What the dashboards filter and sort an open request on, kept beside it (conferences/queue.py).
+
+    The assessment is worked out in Python, so a queue of a thousand requests cannot be filtered on a
+    flag or sorted by plan number in the database unless the facts are stored. They are stored here,
+    not on the request, so that keeping them raises neither the request's version (which would refuse
+    the forms people have open) nor its row history.
+    """
+
+    request = models.OneToOneField(
+        ConferenceRequest, on_delete=models.CASCADE, primary_key=True, related_name="queue_facts"
+    )
+    # None when the history cannot be assessed: the row still shows, sorted as plan 0, with no flag.
+    plan_number = models.PositiveSmallIntegerField(null=True)
+    # The Assessment attributes that are true, of those a dashboard filters on (presenters.FLAGS).
+    flags = ArrayField(models.CharField(max_length=40), default=list)
+    # The date the clock that runs out first is due (conferences.timescales.current_deadline).
+    due_on = models.DateField(null=True)
+    # The day they were worked out: the flags that depend on the date are worked out again each night.
+    assessed_on = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "queue facts"
+
+    def __str__(self):
+        return f"Queue facts of request {self.request_id}"
+
+
 class Draft(models.Model):
     """Text a person typed on a decision page and has not saved yet: theirs alone, one per field, until they save.
 
