@@ -77,14 +77,22 @@ def never_deleted():
     )
 
 
-def tracked(model):
+def tracked(model, level=pgtrigger.Row):
     """Class decorator: keep the full history of this model's rows."""
     return pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
         meta={"triggers": append_only_triggers()},
+        level=level,
     )(model)
+
+
+def tracked_per_statement(model):
+    """`tracked`, for a table written thousands of rows at a time (the census import): the same
+    event for every row, written by one trigger run per statement from its transition table, not
+    one per row (each of which also looks up and writes the history context)."""
+    return tracked(model, level=pgtrigger.Statement)
 
 
 def trail_tables():

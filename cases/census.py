@@ -16,12 +16,14 @@ stop the rest of the file.
 """
 
 import codecs
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
+from xml.parsers import expat
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -71,6 +73,7 @@ class CensusChild:
     format_problems: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=8192)
 def _parse_date(raw: str) -> date | None:
     """A census date, or None when it is not one. xs:date may carry a time zone
     ("2024-05-01Z", "2024-05-01+01:00"); the day is what counts."""
@@ -80,6 +83,15 @@ def _parse_date(raw: str) -> date | None:
         return date.fromisoformat(raw[:10])
     except ValueError:
         return None
+
+
+def _all(element, path: str) -> list:
+    """element.findall(path) for a path of plain tags, one level at a time: the same elements,
+    without the general path machinery, which is most of the cost of reading a child."""
+    found = [element]
+    for tag in path.split("/"):
+        found = [child for parent in found for child in parent.findall(tag)]
+    return found
 
 
 def _local(tag: str) -> str:
@@ -102,7 +114,7 @@ class _Reader:
         return self._checked_date(path.rsplit("/", 1)[-1], raw) if raw else None
 
     def days(self, element, path: str) -> tuple[date, ...]:
-        found = (self._checked_date(item.tag, (item.text or "").strip()) for item in element.findall(path))
+        found = (self._checked_date(item.tag, (item.text or "").strip()) for item in _all(element, path))
         return tuple(day for day in found if day is not None)
 
     def _checked_date(self, name: str, raw: str) -> date | None:
@@ -124,7 +136,7 @@ class _Reader:
     def child(self, element) -> CensusChild:
         ids = element.find("ChildIdentifiers")
         characteristics = element.find("ChildCharacteristics")
-        disabilities = [] if characteristics is None else characteristics.findall("Disabilities/Disability")
+        disabilities = [] if characteristics is None else _all(characteristics, "Disabilities/Disability")
         codes = {(d.text or "").strip().upper() for d in disabilities}
         plans, cin_plans = [], []
         for episode, details in enumerate(element.findall("CINdetails")):
@@ -155,7 +167,7 @@ class _Reader:
         factors = tuple(
             dict.fromkeys(
                 (item.text or "").strip()
-                for item in details.findall("Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors")
+                for item in _all(details, "Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors")
                 if (item.text or "").strip()
             )
         )
@@ -192,21 +204,29 @@ def read_children(source: str | BinaryIO) -> Iterator[CensusChild]:
     """
     reference_date = None
     open_elements = []
-    for event, element in ET.iterparse(source, events=("start", "end")):
+    # Each element's name without its namespace, worked out once per tag: a return has a few
+    # dozen tags and hundreds of thousands of elements.
+    names: dict[str, str] = {}
+    namespaced = False
+    for event, element in ET.iterparse(source, events=("start", "end", "start-ns")):
         if event == "start":
             open_elements.append(element)
             continue
+        if event == "start-ns":
+            namespaced = True
+            continue
         open_elements.pop()
-        name = _local(element.tag)
-        if name == "ReferenceDate" and reference_date is None:
-            reference_date = _parse_date((element.text or "").strip())
-        elif name == "Child":
-            for item in element.iter():
-                item.tag = _local(item.tag)
+        name = names.get(element.tag) or names.setdefault(element.tag, _local(element.tag))
+        if name == "Child":
+            if namespaced:
+                for item in element.iter():
+                    item.tag = names.get(item.tag) or names.setdefault(item.tag, _local(item.tag))
             yield _Reader(reference_date).child(element)
             element.clear()
             if open_elements:
                 open_elements[-1].remove(element)
+        elif name == "ReferenceDate" and reference_date is None:
+            reference_date = _parse_date((element.text or "").strip())
 
 
 class CensusFileError(ValueError):
@@ -244,37 +264,59 @@ def _encoding_of(head: bytes) -> tuple[str, str]:
 
 
 class _Check:
-    """Follows the parser's events: the root, the header, and the children counted then dropped."""
+    """Follows the parser through the root and the header, then only counts the children.
 
-    def __init__(self):
-        self.open: list[ET.Element] = []
+    No tree is built: expat checks the whole file is well-formed at its own speed, and Python is
+    called once per element start to count the children, not three times per element.
+    """
+
+    def __init__(self, parser):
+        self.parser = parser
+        self.depth = 0
         self.reference_date: date | None = None
         self.reference_text = ""
         self.collection = ""
         self.children = 0
+        self.reading: str | None = None
+        self.text: list[str] = []
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
 
-    def event(self, kind: str, element: ET.Element) -> None:
-        if kind == "start":
-            if not self.open and _local(element.tag) != "Message":
-                raise CensusFileError(
-                    f"The file's root element is <{_local(element.tag)}>, not the census <Message>: "
-                    "it is not a CIN census return."
-                )
-            self.open.append(element)
-            return
-        self.open.pop()
-        name = _local(element.tag)
-        if name == "ReferenceDate" and not self.reference_text:
-            self.reference_text = (element.text or "").strip()
-            self.reference_date = _parse_date(self.reference_text)
-        elif name == "Collection" and not self.collection:
-            self.collection = (element.text or "").strip()
-        elif name == "Child":
+    def start(self, tag: str, attributes) -> None:
+        name = _local(tag)
+        if not self.depth and name != "Message":
+            raise CensusFileError(
+                f"The file's root element is <{name}>, not the census <Message>: it is not a CIN census return."
+            )
+        self.depth += 1
+        if name == "Child":
+            # The header comes before the children: from here on, only count them.
+            self.children = 1
+            self.parser.StartElementHandler = self.count
+            self.parser.EndElementHandler = None
+            self.parser.CharacterDataHandler = None
+        elif name in ("ReferenceDate", "Collection"):
+            self.reading, self.text = name, []
+
+    def count(self, tag: str, attributes) -> None:
+        if tag == "Child" or tag.endswith("}Child"):
             self.children += 1
-        if name == "Child" or len(self.open) == 1:
-            element.clear()
-            if self.open:
-                self.open[-1].remove(element)
+
+    def data(self, text: str) -> None:
+        if self.reading:
+            self.text.append(text)
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
+        if self.reading is None:
+            return
+        value, self.reading = "".join(self.text).strip(), None
+        if _local(tag) == "ReferenceDate" and not self.reference_text:
+            self.reference_text = value
+            self.reference_date = _parse_date(value)
+        elif _local(tag) == "Collection" and not self.collection:
+            self.collection = value
 
 
 def check_census_file(stream: BinaryIO) -> CensusFile:
@@ -288,8 +330,8 @@ def check_census_file(stream: BinaryIO) -> CensusFile:
         raise CensusFileError("The file is empty: a census return starts with <?xml or <Message>.")
     label, codec = _encoding_of(head)
     decoder = codecs.getincrementaldecoder(codec)()
-    parser = ET.XMLPullParser(events=("start", "end"))
-    check = _Check()
+    parser = expat.ParserCreate(namespace_separator="}")
+    check = _Check(parser)
     lines_before = 0
     chunk = head
     try:
@@ -303,22 +345,18 @@ def check_census_file(stream: BinaryIO) -> CensusFile:
                     f"line {line} is not: it was probably saved in another encoding (such as Windows-1252); "
                     f"save it as {label} and load it again."
                 ) from None
-            parser.feed(chunk)
-            for kind, element in parser.read_events():
-                check.event(kind, element)
+            parser.Parse(chunk, False)
             lines_before += chunk.count(b"\n")
             chunk = stream.read(CHUNK)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise CensusFileError("The file ends in the middle of a character: it looks cut short.") from None
-        parser.close()
-        for kind, element in parser.read_events():
-            check.event(kind, element)
-    except ET.ParseError as error:
-        line, column = error.position
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        line, column = error.lineno, error.offset
         reason = str(error).split(":")[0]
-        if error.code in _CUT_SHORT and (not chunk or check.open):
+        if error.code in _CUT_SHORT:
             raise CensusFileError(
                 f"The file ends before the census message is complete (line {line}): it looks cut short; "
                 "load the whole file again."

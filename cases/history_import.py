@@ -1,10 +1,15 @@
 """Importing CP plan history from DfE Children in Need census returns.
 
 Why it works the way it does:
-- Each child goes in whole or not at all (a savepoint per child): a child whose records break a
-  census rule (cases/census_rules.py, the one place for them) is rejected with the rule number,
-  and every other child still goes in. A child's plans in the file and those already held must
-  together satisfy the rules, so an import cannot create an overlap the database would refuse.
+- Each child goes in whole or not at all: a child whose records break a census rule
+  (cases/census_rules.py, the one place for them) is rejected with the rule number, and every
+  other child still goes in. A child's plans in the file and those already held must together
+  satisfy the rules, so an import cannot create an overlap the database would refuse.
+- A council's return holds tens of thousands of children, so they are read, checked and written
+  a batch at a time: one query for what is held of the batch's children, then a few statements
+  for all that changed (new rows copied in, changed rows updated), whatever the batch's size.
+  Should the database refuse a batch anyway, it is written again child by child, each in a
+  savepoint, so that only the child at fault is rejected.
 - Importing the same return twice changes nothing: every value is compared before saving, so
   unchanged rows are not written and pghistory records no event for them.
 - A plan open across 31 March appears in two years' returns, open in the first and ended in the
@@ -18,7 +23,6 @@ Why it works the way it does:
   held; values it gives replace it.
 """
 
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -26,16 +30,16 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import pghistory
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from cases import census_rules
 from cases.census import CensusChild, CensusPlan, check_census_file, read_children
 from cases.census_rules import SCHEMA, RuleViolation
 from cases.models import Child, CPPlan, PlanSource
 from cases.permissions import may_keep_plan_history
-from cases.signals import plan_history_changed
+from cases.signals import children_saved_in_bulk, plan_histories_changed
 
-BATCH_SIZE = 200
+BATCH_SIZE = 2000
 
 
 def may_import_history(user) -> bool:
@@ -180,60 +184,131 @@ def _child_values(census_child: CensusChild, plans_by_start: dict) -> dict:
     return values
 
 
-def _save_child(
-    census_child: CensusChild, child: Child | None, held: list[CPPlan]
-) -> tuple[Child, list[CPPlan], ImportSummary]:
-    """Write one child and their plans, only what differs; runs in the caller's savepoint.
+@dataclass
+class _ChildWrite:
+    """What importing one child writes: only what differs from what is held."""
 
-    Returns the child, all their plans and what changed. A child counts as updated when their
-    record or any of their plans changed.
+    local_child_id: str
+    child: Child | None  # the child held, if any
+    new_child: dict | None  # the values of a child not held before
+    child_fields: list[str]  # the held child's fields that change
+    new_plans: list[dict]
+    changed_plans: list[tuple[CPPlan, tuple[str, ...]]]
+    outcome: ImportSummary
+    history_change: str  # what changed in the child's plans, in words ("" when none did)
+
+
+def _plan_child(census_child: CensusChild, child: Child | None, held: list[CPPlan]) -> _ChildWrite:
+    """Work out, without writing, what one child's import changes.
+
+    A child counts as updated when their record or any of their plans changed.
     """
     outcome = ImportSummary()
-    plans = list(held)
-    held_by_start = {plan.start_date: plan for plan in plans}
-    declared = {plan.start_date: plan.declared_previous_plans for plan in plans}
+    held_by_start = {plan.start_date: plan for plan in held}
+    declared = {plan.start_date: plan.declared_previous_plans for plan in held}
     for plan in census_child.plans:
         existing = held_by_start.get(plan.start_date)
         if existing is None or not _is_older_return(plan, existing):
             declared[plan.start_date] = plan.declared_previous_plans
 
     wanted = _child_values(census_child, declared)
-    child_changed = False
+    new_child, child_fields = None, []
     if child is None:
-        child = Child(local_child_id=census_child.local_child_id, team=None, **wanted)
-        child.save()
+        new_child = {"local_child_id": census_child.local_child_id, "team_id": None, **wanted}
         outcome.children_created = 1
     else:
         changes = _changes(child, wanted)
-        if changes:
-            for name, value in changes.items():
-                setattr(child, name, value)
-            child.save(update_fields=list(changes))
-            child_changed = True
+        for name, value in changes.items():
+            setattr(child, name, value)
+        child_fields = list(changes)
 
+    new_plans, changed_plans = [], []
     for plan in census_child.plans:
         existing = held_by_start.get(plan.start_date)
         if existing is None:
-            values = _plan_values(plan, None, census_child.reference_date)
-            plans.append(CPPlan.objects.create(child=child, start_date=plan.start_date, **values))
-            outcome.plans_created += 1
+            new_plans.append({"start_date": plan.start_date, **_plan_values(plan, None, census_child.reference_date)})
             continue
         wanted = _plan_values(plan, existing, census_child.reference_date)
         changes = {} if _is_older_return(plan, existing) else _changes(existing, wanted)
+        for name, value in changes.items():
+            setattr(existing, name, value)
         if changes:
-            for name, value in changes.items():
-                setattr(existing, name, value)
-            existing.save(update_fields=list(changes))
-            outcome.plans_updated += 1
-        else:
-            outcome.plans_unchanged += 1
+            changed_plans.append((existing, tuple(sorted(changes))))
+    outcome.plans_created = len(new_plans)
+    outcome.plans_updated = len(changed_plans)
+    outcome.plans_unchanged = len(census_child.plans) - len(new_plans) - len(changed_plans)
 
     if not outcome.children_created:
-        if child_changed or outcome.plans_created or outcome.plans_updated:
+        if child_fields or new_plans or changed_plans:
             outcome.children_updated = 1
         else:
             outcome.children_unchanged = 1
-    return child, plans, outcome
+    change = _history_change(census_child, outcome) if new_plans or changed_plans else ""
+    return _ChildWrite(
+        census_child.local_child_id, child, new_child, child_fields, new_plans, changed_plans, outcome, change
+    )
+
+
+def _write(writes: list[_ChildWrite], user) -> None:
+    """Write several children at once: a few statements, whatever their number.
+
+    Ended plans are updated before new plans go in, so that a plan ended in this return and the
+    next one it shows never stand open together (rules 8935 and 8940 in the database). New rows
+    are copied in (`_copy_in`). post_save is not sent for these rows: the import never changes a
+    child's team, and the children it changes are handed once to `children_saved_in_bulk`
+    (cases/signals.py) for their access to be checked. The children whose plans changed are
+    announced together, inside this transaction, with `plan_histories_changed`.
+    """
+    changed_children = [w.child for w in writes if w.child_fields]
+    for fields, group in _grouped((w.child, tuple(sorted(w.child_fields))) for w in writes if w.child_fields):
+        Child.objects.bulk_update(group, fields)
+    for fields, group in _grouped(pair for w in writes for pair in w.changed_plans):
+        CPPlan.objects.bulk_update(group, fields)
+    created = _copy_in(Child, [w.new_child for w in writes if w.new_child], key="local_child_id")
+    child_pks = {w.local_child_id: w.child.pk for w in writes if w.child is not None} | created
+    _copy_in(CPPlan, [{"child_id": child_pks[w.local_child_id], **plan} for w in writes for plan in w.new_plans])
+    if changed_children:
+        children_saved_in_bulk.send(sender=Child, children=changed_children)
+    changed_histories = {child_pks[w.local_child_id]: w.history_change for w in writes if w.history_change}
+    if changed_histories and plan_histories_changed.has_listeners(CPPlan):
+        children = Child.objects.filter(pk__in=changed_histories)
+        plan_histories_changed.send(CPPlan, changes=[(c, changed_histories[c.pk]) for c in children], user=user)
+
+
+def _copy_in(model, rows: list[dict], key: str | None = None) -> dict:
+    """Insert `rows` (values by field name; the field's default where one is left out) with COPY.
+
+    COPY cannot go through Django's cursor wrappers, where pghistory adds the history context to
+    each statement, and the rows must be written by a statement that carries it: so they are
+    copied into a temporary table, then inserted from there. Both statements' triggers (the
+    history events, rule 8940) run once for all the rows. Returns {row[key]: new id}.
+    """
+    if not rows:
+        return {}
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    defaults = {f.attname: f.get_default() for f in fields}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE import_rows ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY import_rows ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
+        returning = f" RETURNING {connection.ops.quote_name(key)}, id" if key else ""
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM import_rows{returning}")
+        created = dict(cursor.fetchall()) if key else {}
+        cursor.execute("DROP TABLE import_rows")
+    return created
+
+
+def _grouped(rows: Iterable[tuple[object, tuple[str, ...]]]) -> Iterator[tuple[tuple[str, ...], list]]:
+    """Rows gathered by the fields that change, so an update writes no field that did not."""
+    groups: dict[tuple[str, ...], list] = {}
+    for row, fields in rows:
+        groups.setdefault(fields, []).append(row)
+    return iter(groups.items())
 
 
 def _history_change(census_child: CensusChild, outcome: ImportSummary) -> str:
@@ -254,42 +329,75 @@ def _database_violation(error: DatabaseError) -> RuleViolation:
 
 
 def _batches(children: Iterator[CensusChild], size: int) -> Iterator[list[CensusChild]]:
-    """Groups of children for one round of look-ups."""
-    while batch := list(itertools.islice(children, size)):
+    """Groups of children for one round of look-ups and writes. A child the return shows twice
+    starts a new batch, so that the second is compared with what the first wrote."""
+    batch, ids = [], set()
+    for child in children:
+        if len(batch) >= size or child.local_child_id in ids:
+            yield batch
+            batch, ids = [], set()
+        batch.append(child)
+        ids.add(child.local_child_id)
+    if batch:
         yield batch
 
 
-def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
-    done = ImportSummary()
-    ids = {c.local_child_id for c in batch if c.local_child_id}
+def _held(ids: set[str]) -> tuple[dict[str, Child], dict[str, list[CPPlan]]]:
+    """The children already held among `ids`, and their plans: one query each."""
     children = {child.local_child_id: child for child in Child.objects.filter(local_child_id__in=ids)}
+    by_pk = {child.pk: child.local_child_id for child in children.values()}
     held: dict[str, list[CPPlan]] = {child_id: [] for child_id in ids}
-    for plan in CPPlan.objects.filter(child__local_child_id__in=ids).select_related("child"):
-        held[plan.child.local_child_id].append(plan)
+    for plan in CPPlan.objects.filter(child_id__in=by_pk):
+        held[by_pk[plan.child_id]].append(plan)
+    return children, held
+
+
+def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
+    """Check every child of the batch, then write those that pass in one go.
+
+    Should the database refuse the batch (a constraint the checks did not foresee, such as a plan
+    written by hand meanwhile), it is written again child by child, each in its own savepoint, so
+    that only the child at fault is rejected.
+    """
+    done = ImportSummary()
+    children, held = _held({c.local_child_id for c in batch if c.local_child_id})
+    writes: list[_ChildWrite] = []
     for census_child in batch:
         done.children_read += 1
         child_id = census_child.local_child_id
-        plans = held.get(child_id, [])
-        violations = violations_of(census_child, plans)
+        violations = violations_of(census_child, held.get(child_id, []))
+        if violations:
+            done.children_rejected += 1
+            done.rejections.append(Rejection(child_id, tuple(violations)))
+        else:
+            writes.append(_plan_child(census_child, children.get(child_id), held.get(child_id, [])))
+    try:
+        with transaction.atomic():
+            _write(writes, user)
+    except DatabaseError:
+        return _import_child_by_child(batch, user)
+    for write in writes:
+        done.add(write.outcome)
+    return done
+
+
+def _import_child_by_child(batch: list[CensusChild], user) -> ImportSummary:
+    """The batch again, each child in a savepoint of its own, read afresh: the slow, exact way."""
+    done = ImportSummary()
+    for census_child in batch:
+        child_id = census_child.local_child_id
+        children, held = _held({child_id} if child_id else set())
+        violations = violations_of(census_child, held.get(child_id, []))
         if not violations:
+            write = _plan_child(census_child, children.get(child_id), held.get(child_id, []))
             try:
                 with transaction.atomic():
-                    child, saved_plans, outcome = _save_child(census_child, children.get(child_id), plans)
+                    _write([write], user)
             except DatabaseError as error:
                 violations = [_database_violation(error)]
-                # The savepoint rolled back: what is held is what the database says again.
-                children.pop(child_id, None)
-                held[child_id] = list(CPPlan.objects.filter(child__local_child_id=child_id))
-                if Child.objects.filter(local_child_id=child_id).exists():
-                    children[child_id] = Child.objects.get(local_child_id=child_id)
             else:
-                children[child_id] = child
-                held[child_id] = saved_plans
-                done.add(outcome)
-                if outcome.plans_created or outcome.plans_updated:
-                    plan_history_changed.send(
-                        CPPlan, child=child, user=user, change=_history_change(census_child, outcome)
-                    )
+                done.add(write.outcome)
+        done.children_read += 1
         if violations:
             done.children_rejected += 1
             done.rejections.append(Rejection(child_id, tuple(violations)))

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from audit.history import never_deleted, tracked
+from audit.history import never_deleted, tracked, tracked_per_statement
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
 from limits import runs
@@ -33,7 +33,7 @@ class Family(models.Model):
         return self.name
 
 
-@tracked
+@tracked_per_statement
 class Child(models.Model):
     local_child_id = models.CharField("local child ID", max_length=36, unique=True)
     first_name = models.CharField(max_length=100, blank=True)
@@ -92,28 +92,36 @@ class ChildGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # Rule 8940 in the database. An exclusion constraint would need the btree_gist extension, which
-# the embedded PostgreSQL does not ship; this trigger locks the child's row first, so two plans
-# written at once for one child are checked one after the other. It runs after the row is
+# the embedded PostgreSQL does not ship; this trigger locks the children's rows first, so two plans
+# written at once for one child are checked one after the other. It runs after the rows are
 # written, so the unique constraints (8935, one plan per start day) speak first. Both ends are in
 # the range ('[]'): as the DfE counts it, a plan starting on the day another ended overlaps it.
-RULE_8940_NO_OVERLAP = pgtrigger.Trigger(
-    name="rule_8940_no_overlap",
-    operation=pgtrigger.Insert | pgtrigger.Update,
-    when=pgtrigger.After,
-    func="""
-        PERFORM 1 FROM cases_child WHERE id = NEW.child_id FOR UPDATE;
-        IF EXISTS (
-            SELECT 1 FROM cases_cpplan other
-            WHERE other.child_id = NEW.child_id AND other.id IS DISTINCT FROM NEW.id
-              AND daterange(other.start_date, other.end_date, '[]')
-                  && daterange(NEW.start_date, NEW.end_date, '[]')
-        ) THEN
-            RAISE EXCEPTION 'Rule 8940: the plan overlaps another of the child''s plans.'
-                USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'rule_8940_no_overlap';
-        END IF;
-        RETURN NEW;
-    """,
-)
+# It runs once per statement over the rows the statement wrote (its transition table), so that an
+# import writing thousands of plans in one statement checks them in one query.
+_RULE_8940_CHECK = """
+    PERFORM 1 FROM cases_child WHERE id IN (SELECT child_id FROM written) ORDER BY id FOR UPDATE;
+    IF EXISTS (
+        SELECT 1 FROM written JOIN cases_cpplan other
+            ON other.child_id = written.child_id AND other.id <> written.id
+        WHERE daterange(other.start_date, other.end_date, '[]')
+              && daterange(written.start_date, written.end_date, '[]')
+    ) THEN
+        RAISE EXCEPTION 'Rule 8940: the plan overlaps another of the child''s plans.'
+            USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'rule_8940_no_overlap';
+    END IF;
+    RETURN NULL;
+"""
+RULE_8940_NO_OVERLAP = [
+    pgtrigger.Trigger(
+        name=f"rule_8940_no_overlap_{operation.lower()}",
+        operation=getattr(pgtrigger, operation),
+        when=pgtrigger.After,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(new="written"),
+        func=_RULE_8940_CHECK,
+    )
+    for operation in ("Insert", "Update")
+]
 
 
 class HowPlanEnded(models.TextChoices):
@@ -133,7 +141,7 @@ class PlanSource(models.TextChoices):
     ENTERED = "entered", "Entered by the data manager"
 
 
-@tracked
+@tracked_per_statement
 class CPPlan(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="plans")
     start_date = models.DateField()
@@ -160,7 +168,7 @@ class CPPlan(models.Model):
         ordering = ["start_date"]
         verbose_name = "CP plan"
         # A plan is never deleted, whatever the session asks: a wrong plan is corrected, with a reason.
-        triggers = [RULE_8940_NO_OVERLAP, never_deleted()]
+        triggers = [*RULE_8940_NO_OVERLAP, never_deleted()]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

@@ -73,8 +73,29 @@ def plan_create(*, child: Child, user, values: dict, services: list[str] = (), r
         return plan
 
 
-def plan_correct(*, plan: CPPlan, user, values: dict, reason: str, services: list[str] | None = None) -> CPPlan:
-    """Correct a plan; every correction carries the reason for it, kept in the trail with what changed."""
+def plan_version(plan: CPPlan) -> int:
+    """The version of a plan a person saw: its latest row in its history (pghistory writes one on every change)."""
+    return (
+        CPPlan.pgh_event_model.objects.filter(pgh_obj_id=plan.pk)
+        .order_by("-pgh_id")
+        .values_list("pgh_id", flat=True)[0]
+    )
+
+
+def plan_correct(
+    *,
+    plan: CPPlan,
+    user,
+    values: dict,
+    reason: str,
+    services: list[str] | None = None,
+    expected_version: int | None = None,
+) -> CPPlan:
+    """Correct a plan; every correction carries the reason for it, kept in the trail with what changed.
+
+    With `expected_version` (the plan_version the person's page was opened on), a plan changed since by
+    someone else is refused rather than corrected over their change.
+    """
     _check_may_keep(user, plan.child)
     if not reason.strip():
         raise ValidationError({"reason": ["Give the reason for the correction."]})
@@ -84,6 +105,13 @@ def plan_correct(*, plan: CPPlan, user, values: dict, reason: str, services: lis
     ):
         Child.objects.select_for_update().get(pk=plan.child_id)
         plan = CPPlan.objects.select_for_update().get(pk=plan.pk)
+        if expected_version is not None and plan_version(plan) != int(expected_version):
+            stale = ValidationError(
+                "Someone changed this plan after you opened the page. The plan as it is now is shown; "
+                "your answers are kept: check them against it, then save again.",
+                code="stale",
+            )
+            raise ValidationError({NON_FIELD_ERRORS: [stale]})
         before = {**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)}
         started = plan.start_date
         for field, value in values.items():

@@ -7,6 +7,7 @@ the audit trail, permissions and notifications a real one would. Seeded, so ever
 import datetime
 import random
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -15,7 +16,6 @@ from django.utils import timezone
 from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService
 from cases.permissions import ensure_role_groups
 from conferences import records, transitions
-from conferences.models import ConferenceRequest
 from people.models import ServiceArea, Staff, Team
 from people.roles import Role
 
@@ -132,21 +132,9 @@ def build(today: datetime.date | None = None, children: int = 60, seed: int = 20
         people = _people(teams)
         made_children = _families_and_histories(rng, teams, people, today, children)
     say(f"{len(made_children)} children in {Family.objects.count()} families, {CPPlan.objects.count()} CP plans.")
-    requests = _requests(rng, people, made_children, today)
-    _spread_waiting_times(rng, requests)
+    requests = _requests(rng, people, made_children)
     say(f"{len(requests)} conference requests in every state.")
     return {"children": len(made_children), "requests": len(requests)}
-
-
-def _spread_waiting_times(rng, requests):
-    """Open requests entered their stage over the past week, so the dashboards show due and overdue work.
-
-    Only the stage clock moves; the audit trail keeps the true times of what the demo builder did.
-    """
-    for request in requests:
-        if request.is_open:
-            entered = request.stage_entered_at - datetime.timedelta(days=rng.randint(0, 7))
-            ConferenceRequest.objects.filter(pk=request.pk).update(stage_entered_at=entered)
 
 
 def _organisation() -> dict:
@@ -274,7 +262,7 @@ def _plan(rng, child, start, end, other_council=False):
         PlanService.objects.create(plan=plan, name=name, engagement=rng.choice(list(Engagement.values)))
 
 
-def _requests(rng, people, children, today) -> list:
+def _requests(rng, people, children) -> list:
     """Requests in every state, for children of the North Area Unit and the Birth-25 Team."""
     made = []
     candidates = [
@@ -315,7 +303,7 @@ def _requests(rng, people, children, today) -> list:
         if child is None:
             continue
         used.add(child.pk)
-        made.append(_walk(rng, people, child, target, today))
+        made.append(_walk_in_time(rng, people, child, target))
     return made
 
 
@@ -325,7 +313,26 @@ def _actors(people, child):
     return people["worker"], people["area.manager"]
 
 
-def _walk(rng, people, child, target, today):
+# Each request starts this many days ago, and up to a week more; a working day passes between its steps
+# (seven at most, ten calendar days with a weekend between), so the last step is still in the past.
+DAYS_BACK = 11
+
+
+def _walk_in_time(rng, people, child, target):
+    """Walk a request from some days ago, a working day passing between its steps, so that its trail, its
+    stage clock, the dashboards' days waiting and the indicators' medians all tell the same story."""
+    started = timezone.now() - datetime.timedelta(days=DAYS_BACK + rng.randint(0, 7))
+    with time_machine.travel(started, tick=False) as traveller:
+
+        def next_working_day():
+            traveller.shift(datetime.timedelta(days=1))
+            while timezone.localdate().weekday() >= 5:
+                traveller.shift(datetime.timedelta(days=1))
+
+        return _walk(rng, people, child, target, next_working_day)
+
+
+def _walk(rng, people, child, target, next_day):
     """Take one request as far as `target` through the real business actions."""
     worker, manager = _actors(people, child)
     chair, hos = people["cp.chair"], people["head.of.service"]
@@ -347,15 +354,18 @@ def _walk(rng, people, child, target, today):
         ),
         categories=[rng.choice(["NEG", "EMO", "PHY"])],
         factors=sorted(set(rng.sample(FACTORS, 2))),
-        strategy_discussion_date=today - datetime.timedelta(days=rng.randint(1, 6)),
+        strategy_discussion_date=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 6)),
     )
     records.set_proposed_services(request.pk, worker, services)
     if target == "draft":
         return request
-    _fill_worker_facts(request, worker, child, services, previous_services, today)
+    next_day()
+    _fill_worker_facts(request, worker, child, services, previous_services)
+    next_day()
     request = transitions.submit(request.pk, worker)
     if target == "prior_plan_check":
         return request
+    next_day()
     request = transitions.confirm_prior_plan_check(
         request.pk, worker, sources_checked=["this_council", "other_councils"]
     )
@@ -365,6 +375,7 @@ def _walk(rng, people, child, target, today):
         return transitions.withdraw(request.pk, worker, reason="The family moved to another council.")
     if target == "manager_discussion":
         return request
+    next_day()
     if target == "closed_alternative_route":
         return transitions.choose_alternative_route(
             request.pk,
@@ -381,6 +392,7 @@ def _walk(rng, people, child, target, today):
     )
     if target == "cpc_screening":
         return request
+    next_day()
     if target == "returned":
         return transitions.return_for_information(
             request.pk, chair, questions="What services did the family refuse under the last plan, and why?"
@@ -402,15 +414,17 @@ def _walk(rng, people, child, target, today):
             chair,
             triggers=list(assessment.challenge_triggers),
             challenge="The previous plan closed with core-group actions outstanding: what will be different?",
-            response_due=today + datetime.timedelta(days=14),
+            response_due=timezone.localdate() + datetime.timedelta(days=14),
         )
     if target == "declined":
         return transitions.decline(request.pk, chair, reason="Child in Need planning can meet the need.")
+    next_day()
     request = transitions.accept(request.pk, chair)
     if target in ("head_of_service_signoff", "ready_to_convene") and request.state == target:
         return request
     if target == "refused":
         return transitions.refuse(request.pk, hos, reason="The risks are the same as under the last two plans.")
+    next_day()
     if request.state == "head_of_service_signoff":
         request = transitions.agree(
             request.pk,
@@ -419,11 +433,12 @@ def _walk(rng, people, child, target, today):
             rationale="A new partner with a history of violence has moved in.",
         )
     if target == "convened":
-        return transitions.record_conference(request.pk, chair, held_on=today)
+        return transitions.record_conference(request.pk, chair, held_on=timezone.localdate())
     return request
 
 
-def _fill_worker_facts(request, worker, child, services, previous_services, today):
+def _fill_worker_facts(request, worker, child, services, previous_services):
+    today = timezone.localdate()
     records.record_partners_informed(
         request.pk,
         worker,

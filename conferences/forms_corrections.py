@@ -6,6 +6,7 @@ from django import forms
 
 from cases.codes import CATEGORY_CHOICES
 from cases.models import HowPlanEnded
+from cases.plans import plan_version
 from conferences.forms import UKDateField
 from conferences.models import SCREENING_TIMESCALE_WEEKS
 from limits.text import long_text
@@ -17,7 +18,22 @@ _CATEGORIES = [("", "Choose a category"), *CATEGORY_CHOICES]
 _HOW_ENDED = [("", "Not recorded"), *HowPlanEnded.choices]
 
 
-class PlanCorrectionForm(forms.Form):
+class PlanForm(forms.Form):
+    """Carries the version of the plan the page was opened on (cases.plans.plan_version)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan, **kwargs):
+        kwargs["initial"] = {"expected_version": plan_version(plan), **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+
+    def seen_now(self, plan):
+        """After a refusal as stale: the form keeps what was typed and now carries the plan's current version."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_version")] = plan_version(plan)
+
+
+class PlanCorrectionForm(PlanForm):
     start_date = UKDateField(label="Start date", not_in_future=True, required=True)
     end_date = UKDateField(label="End date", not_in_future=True)
     initial_category = forms.ChoiceField(label="Initial category of abuse", choices=_CATEGORIES)
@@ -26,14 +42,15 @@ class PlanCorrectionForm(forms.Form):
     reason = long_text(REASON_LABEL, required=True, error_messages={"required": "Give the reason for the correction."})
 
     def __init__(self, *args, plan, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(plan, name) for name in self.base_fields if name != "reason"})
-        super().__init__(*args, **kwargs)
+        fields = [name for name in self.base_fields if name not in ("reason", "expected_version")]
+        kwargs.setdefault("initial", {name: getattr(plan, name) for name in fields})
+        super().__init__(*args, plan=plan, **kwargs)
 
     def values(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "reason"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("reason", "expected_version")}
 
 
-class PlanEndForm(forms.Form):
+class PlanEndForm(PlanForm):
     """A plan a census return left open: the day it ended and how."""
 
     end_date = UKDateField(label="The day the plan ended", not_in_future=True, required=True)
@@ -43,9 +60,6 @@ class PlanEndForm(forms.Form):
         required=True,
         error_messages={"required": "Say where the end date comes from."},
     )
-
-    def __init__(self, *args, plan, **kwargs):  # the plan is known open: nothing to fill in from it
-        super().__init__(*args, **kwargs)
 
     def values(self) -> dict:
         return {"end_date": self.cleaned_data["end_date"], "how_ended": self.cleaned_data["how_ended"]}

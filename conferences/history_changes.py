@@ -30,11 +30,18 @@ def _gate_facts(assessment: dict) -> dict:
 def mark_requests(child, user, change: str) -> list[ConferenceRequest]:
     """Mark the child's submitted open requests: the history they rest on changed. Runs in the caller's
     transaction (the one that changed the plans) and returns the requests marked."""
+    return mark_requests_of([(child, change)], user)
+
+
+def mark_requests_of(changes: list[tuple[object, str]], user) -> list[ConferenceRequest]:
+    """`mark_requests` for many children at once, each (child, change): one look-up for them all."""
+    change_of = {child.pk: change for child, change in changes}
     marked = []
     requests = ConferenceRequest.objects.select_for_update().filter(
-        child=child, state__in=OPEN_STATES, submitted_at__isnull=False
+        child__in=list(change_of), state__in=OPEN_STATES, submitted_at__isnull=False
     )
     for request in requests:
+        change = change_of[request.child_id]
         with pghistory.context(user=user.pk if user else None, action=HISTORY_CHANGED.event):
             before = _gate_facts(request.assessed_at_submission)
             try:

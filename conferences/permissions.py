@@ -7,7 +7,7 @@ by team or service area, or a council-wide role), and, for an approval, they did
 
 from guardian.shortcuts import get_objects_for_user
 
-from cases.permissions import access_groups, sync_object_access
+from cases.permissions import access_groups, access_groups_of, sync_object_access, sync_objects_access
 from conferences.actions import ACTIONS, CHALLENGE_STEPS, CORRECTIONS, RECORDS, START_REQUEST
 from people.roles import Role, role_of
 
@@ -101,3 +101,12 @@ def requests_visible_to(user, queryset=None):
 
 def sync_request_access(request):
     sync_object_access(request, REQUEST_PERMS, access_groups(request.child))
+
+
+def sync_requests_access_of(children):
+    """Every request of `children` held by its child's groups, in a few queries (bulk writes)."""
+    from conferences.models import ConferenceRequest
+
+    requests = list(ConferenceRequest.objects.filter(child__in=children))
+    groups = access_groups_of(children)
+    sync_objects_access(requests, REQUEST_PERMS, {request.pk: groups[request.child_id] for request in requests})

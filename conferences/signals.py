@@ -6,10 +6,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Child
-from cases.signals import plan_history_changed
+from cases.signals import children_saved_in_bulk, plan_histories_changed, plan_history_changed
 from conferences import history_changes
 from conferences.models import ConferenceRequest
-from conferences.permissions import sync_request_access
+from conferences.permissions import sync_request_access, sync_requests_access_of
 
 
 @receiver(post_save, sender=ConferenceRequest, dispatch_uid="sync_request_access")
@@ -25,6 +25,16 @@ def child_saved(sender, instance, created, **kwargs):
             sync_request_access(request)
 
 
+@receiver(children_saved_in_bulk, sender=Child, dispatch_uid="sync_request_access_of_children")
+def children_saved(sender, children, **kwargs):
+    sync_requests_access_of(children)
+
+
 @receiver(plan_history_changed, dispatch_uid="mark_requests_when_history_changes")
 def plan_history_changed_for(sender, child, user, change, **kwargs):
     history_changes.mark_requests(child, user, change)
+
+
+@receiver(plan_histories_changed, dispatch_uid="mark_requests_when_histories_change")
+def plan_histories_changed_for(sender, changes, user, **kwargs):
+    history_changes.mark_requests_of(changes, user)

@@ -1,4 +1,5 @@
-// Repeat-plan gatekeeping: start GOV.UK Frontend, and the session time-out warning.
+// Repeat-plan gatekeeping: start GOV.UK Frontend, the decision pages' drafts kept on the server, and the
+// session time-out warning.
 //
 // Loaded as an ES module from base.html (<script type="module">), so it runs
 // only in browsers GOV.UK Frontend supports. The CSP is script-src 'self', so

@@ -13,5 +13,6 @@ rm -rf var/pgdata var/media
 bash scripts/setup.sh
 source scripts/database.sh
 .venv/bin/python manage.py migrate --no-input
+source scripts/app_role.sh
 .venv/bin/python manage.py demo_data
 echo "Demo data rebuilt: 'make run' serves it."

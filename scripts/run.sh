@@ -10,6 +10,7 @@ export DJANGO_MFA="${DJANGO_MFA:-off}"
 bash scripts/setup.sh
 source scripts/database.sh
 .venv/bin/python manage.py migrate --no-input
+source scripts/app_role.sh
 .venv/bin/python manage.py demo_data --if-empty
 mkdir -p var
 echo $$ > var/app.pid

@@ -4,7 +4,7 @@ anything, logs the look at the child's record, and calls one service; a refusal 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,9 +41,17 @@ def _plan_page(http_request, plan, form_class, template, done):
         if form.is_valid():
             try:
                 plan_correct(
-                    plan=plan, user=http_request.user, values=form.values(), reason=form.cleaned_data["reason"]
+                    plan=plan,
+                    user=http_request.user,
+                    values=form.values(),
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["expected_version"],
                 )
             except ValidationError as error:
+                if any(e.code == "stale" for e in error.error_dict.get(NON_FIELD_ERRORS, [])):
+                    plan = CPPlan.objects.select_related("child").get(pk=plan.pk)
+                    form.seen_now(plan)
+                    status = 409
                 for field, problems in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
             else:

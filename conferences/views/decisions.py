@@ -413,7 +413,9 @@ def task(http_request, pk, action):
             http_request, pk, action, " ".join(refusal.problems), version=refusal.version, changes=refusal.changes
         )
     except RequestChanged as refusal:
-        return _after_conflict(http_request, pk, action, " ".join(refusal.problems))
+        seen = http_request.POST.get(f"{action}-expected_version", "")
+        moved = changes_since(visible_request(user, pk), int(seen)) if seen.isdigit() else ()
+        return _after_conflict(http_request, pk, action, " ".join(refusal.problems), changes=moved)
     except NotPermitted as refusal:
         return cannot_act(http_request, request_obj, refusal.problems, http_status(refusal), typed=form.typed())
     except ActionRefused as refusal:

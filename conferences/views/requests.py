@@ -30,7 +30,7 @@ from conferences.actions import (
     WITHDRAW,
 )
 from conferences.corrections import corrections_of, corrections_open_to
-from conferences.errors import ActionRefused, NotPermitted, StaleVersion, http_status
+from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion, http_status
 from conferences.family import family_history, record_family_access
 from conferences.models import (
     AlternativeRoute,
@@ -42,7 +42,7 @@ from conferences.models import (
 from conferences.permissions import can_view_request, may_record, record_refusal, transition_refusal
 from conferences.presenters import assessment_flags, flags_by_point
 from conferences.requirements import outstanding_steps
-from conferences.selectors import assessment_date, try_assessment
+from conferences.selectors import assessment_date, changes_since, try_assessment
 from conferences.views.timeline import timeline
 from conferences.views.wording import STEP_TITLES, who_does
 
@@ -83,13 +83,22 @@ def log_opening(http_request, request_obj):
 
 
 def keep_typed_text(form, refusal):
-    """After a stale save: the form keeps what was typed, shows what changed, and now carries the new version.
+    """After someone else acted first: the form keeps what was typed, shows what changed, and now carries the
+    request's version (and, when it moved on, its stage) as they are now.
 
-    Sending it again is a decision taken knowing the changes; it is never applied silently over them.
+    Sending it again is a decision taken knowing the changes; it is never applied silently over them, and
+    never refused again for a page the person has already been shown is out of date.
     """
     form.data = form.data.copy()
-    form.data[form.add_prefix("expected_version")] = refusal.version
-    form.changes = refusal.changes
+    if isinstance(refusal, StaleVersion):
+        form.data[form.add_prefix("expected_version")] = refusal.version
+        form.changes = refusal.changes
+        return
+    seen = str(form.data.get(form.add_prefix("expected_version"), ""))
+    now = ConferenceRequest.objects.get(pk=form.request_obj.pk)
+    form.data[form.add_prefix("expected_state")] = now.state
+    form.data[form.add_prefix("expected_version")] = now.version
+    form.changes = changes_since(now, int(seen)) if seen.isdigit() else []
 
 
 def attempt(form, action):
@@ -97,7 +106,7 @@ def attempt(form, action):
     try:
         action()
     except ActionRefused as refusal:
-        if isinstance(refusal, StaleVersion):
+        if isinstance(refusal, RequestChanged):
             keep_typed_text(form, refusal)
         for problem in refusal.problems:
             form.add_error(None, problem)

@@ -10,9 +10,13 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from repeatplans.celery import app as celery_app
 from tests.browser.helpers import SCREENSHOTS, Person
@@ -22,6 +26,7 @@ from tests.browser.helpers import SCREENSHOTS, Person
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
+APP_ROLE_PASSWORD = "app-role-test-password"  # the same as tests/audit/test_app_role.py: one role per test database
 
 
 def pytest_collection_modifyitems(config, items):
@@ -30,6 +35,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_server_as_app_role(django_db_setup, django_db_blocker):
+    """The live server connects as the app's own database role, as production does: it owns nothing and
+    may only add to the trail. The tests themselves build their data and flush as the owner.
+
+    `create_app_role` runs once the test database is migrated; every connection opened outside the test's
+    own thread (the live server answers each request in a thread of its own) signs in as that role.
+    Returns the role's name.
+    """
+    with django_db_blocker.unblock():
+        role = f"{connection.settings_dict['NAME']}_app"
+        call_command("create_app_role", role, password=APP_ROLE_PASSWORD)
+    create_connection = ConnectionHandler.create_connection
+
+    def create_as_app_role(handler, alias):
+        wrapper = create_connection(handler, alias)
+        if threading.current_thread() is not threading.main_thread():
+            wrapper.settings_dict = {**wrapper.settings_dict, "USER": role, "PASSWORD": APP_ROLE_PASSWORD}
+        return wrapper
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ConnectionHandler, "create_connection", create_as_app_role)
+        yield role
 
 
 @pytest.fixture(scope="session")

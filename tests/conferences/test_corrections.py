@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent, RecordAccess
 from cases.history_import import import_census
 from cases.models import CPPlan, PlanSource
+from cases.plans import plan_correct, plan_version
 from conferences import transitions
 from conferences.models import ConferenceRequest, State
 from tests.cases import census_xml as x
@@ -31,6 +32,7 @@ def plan_correction(plan, reason="The census return keyed the end date wrongly."
         "latest_category": plan.latest_category,
         "how_ended": "stepped_down_cin",
         "reason": reason,
+        "expected_version": plan_version(plan),
     }
 
 
@@ -80,6 +82,24 @@ def test_nobody_but_the_data_manager_corrects_a_plan(client, council, plan, role
     assert reverse("corrections:plan", args=[plan.pk]) not in page
 
 
+def test_a_correction_on_a_plan_changed_since_the_page_opened_is_refused_and_keeps_what_was_typed(
+    client, council, plan
+):
+    client.force_login(council.data_manager)
+    seen = plan_correction(plan, reason="My reason, typed carefully.")
+    plan_correct(
+        plan=plan, user=council.data_manager, values={"latest_category": "EMO"}, reason="Another data manager."
+    )
+    response = client.post(reverse("corrections:plan", args=[plan.pk]), seen)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone changed this plan after you opened the page." in page
+    assert "My reason, typed carefully." in page and "Emotional abuse" in page
+    assert CPPlan.objects.get(pk=plan.pk).end_date == datetime.date(2023, 9, 10)
+    again = client.post(reverse("corrections:plan", args=[plan.pk]), {**seen, "expected_version": plan_version(plan)})
+    assert again.status_code == 302 and CPPlan.objects.get(pk=plan.pk).end_date == datetime.date(2023, 10, 10)
+
+
 def test_a_worker_of_another_team_is_not_told_the_plan_exists(client, council, plan):
     client.force_login(council.other_social_worker)
     assert client.get(reverse("corrections:plan", args=[plan.pk])).status_code == 404
@@ -104,7 +124,12 @@ def test_a_plan_a_census_left_open_says_so_and_the_data_manager_records_its_end(
 
     response = client.post(
         end_url,
-        {**date_fields("end_date", datetime.date(2025, 6, 2)), "how_ended": "closed", "reason": "Review minutes."},
+        {
+            **date_fields("end_date", datetime.date(2025, 6, 2)),
+            "how_ended": "closed",
+            "reason": "Review minutes.",
+            "expected_version": plan_version(plan),
+        },
     )
     assert response.status_code == 302
     plan.refresh_from_db()

@@ -122,6 +122,7 @@ def test_a_request_moved_on_keeps_the_text_on_a_form_for_the_stage_it_is_at_now(
     assert response.status_code == 409
     page = response.content.decode()
     assert "Typed before it moved." in page
+    assert 'id="what-changed"' in page and "CP chair screening" in page  # what changed: the stage, among others
     again = dict(re.findall(r'name="cp_manager_consultation-(expected_(?:state|version))" value="([^"]*)"', page))
     assert again["expected_state"] == State.CPC_SCREENING
     response = send(chair, request, "cp_manager_consultation", again, consultation="Typed before it moved.")

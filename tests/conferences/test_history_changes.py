@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases.models import CPPlan, ImportRun
@@ -16,6 +17,7 @@ from notifications.models import Kind, Notification
 from tests.cases import census_xml as x
 from tests.cases.test_census_import import upload
 from tests.conferences import journeys
+from tests.factories import ChildFactory
 
 BOTH = ["this_council", "other_councils"]
 HELD = "a CP chair must confirm the prior-plan check again"
@@ -120,6 +122,25 @@ def test_a_plan_added_after_acceptance_sends_the_request_to_the_head_of_service(
 
 
 CATEGORY = {"initial_category": "NEG", "latest_category": "NEG"}
+
+
+def test_a_first_plan_that_turns_out_a_repeat_goes_to_the_manager_discussion(client, council):
+    """Confirmed with no previous plan; a plan from another council is then recorded: now a second plan."""
+    child = ChildFactory(team=council.north_team)
+    request = journeys.checked(council, child)
+    assert request.state == State.READY_TO_CONVENE
+    plan_create(
+        child=child,
+        user=council.data_manager,
+        values={"start_date": datetime.date(2020, 1, 1), "end_date": datetime.date(2020, 9, 1)} | CATEGORY,
+        reason="A plan in another council found on CP-IS.",
+    )
+    client.force_login(council.cp_chair)
+    page = client.get(reverse("conferences:request_detail", args=[request.pk])).content.decode()
+    assert "History changed" in page and "A CP plan starting 1 January 2020 was added." in page
+    with pytest.raises(ActionRefused, match=HELD):
+        transitions.record_conference(request.pk, council.cp_chair, held_on=journeys.ON)
+    assert reconfirm(council, request).state == State.MANAGER_DISCUSSION
 
 
 def test_a_request_not_yet_submitted_is_not_marked(council):

@@ -219,6 +219,31 @@ def test_a_stale_page_is_refused_with_a_clear_message(worker, council):
     assert request.reason == ""
 
 
+def test_after_the_request_moved_on_the_form_carries_its_new_stage_and_the_next_save_succeeds(worker, council):
+    """The chair conversation may be written at the manager discussion and at screening alike: typed on a page
+    opened before the manager proceeded, it comes back with what changed, on a form that can be sent again."""
+    request = submitted(council, child_with_plans(council, 1))
+    request = transitions.confirm_prior_plan_check(
+        request.pk, council.social_worker, sources_checked=["this_council", "other_councils"]
+    )
+    seen = {"expected_state": request.state, "expected_version": version_of(request)}
+    transitions.proceed(
+        request.pk, council.area_manager, alternatives_considered=["legal_planning"], rationale="Goes to screening."
+    )
+    typed = {"conversation": "Typed while the manager decided.", **date_fields("held_on", datetime.date(2026, 1, 5))}
+
+    response = worker.post(section_url(request, "chair"), {**seen, **typed})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Typed while the manager decided." in page
+    assert 'id="what-changed"' in page and "Goes to screening." in page
+    again = dict(re.findall(r'name="(expected_(?:state|version))" value="([^"]*)"', page))
+    assert again == {"expected_state": State.CPC_SCREENING, "expected_version": str(version_of(request))}
+    assert worker.post(section_url(request, "chair"), {**again, **typed}).status_code == 302
+    assert ConferenceRequest.objects.get(pk=request.pk).cp_chair_conversation == "Typed while the manager decided."
+
+
 def test_someone_outside_the_team_cannot_write_a_section(client, council):
     request = records.start_request(ChildFactory(team=council.north_team), council.social_worker)
     client.force_login(council.area_manager)
