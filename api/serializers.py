@@ -328,4 +328,4 @@ class RecordAccessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RecordAccess
-        fields = ["id", "at", "person", "child", "path"]
+        fields = ["id", "at", "person", "child", "children", "path"]

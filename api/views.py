@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from api import serializers
 from api.trail import ServiceAccountTrailMixin
 from audit.models import AuditEvent, RecordAccess
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from cases.forms import ChildSearchForm
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
@@ -54,8 +54,11 @@ class ApiView(ServiceAccountTrailMixin, GenericAPIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def page_of(self, queryset, serializer_class):
+    def page_of(self, queryset, serializer_class, *, child_of=None):
+        """One page of the list; `child_of(row)` names each row's child, for one access record naming them all."""
         page = self.paginate_queryset(queryset)
+        if child_of is not None:
+            record_list_access(self.request.user, [child_of(row) for row in page], self.request.get_full_path())
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
 
@@ -111,7 +114,11 @@ class ChildList(ApiView):
         if not form.is_valid():
             raise drf_serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
         children = form.filter(children_visible_to(request.user, Child.objects.select_related("team")))
-        return self.page_of(children.order_by("last_name", "first_name", "local_child_id"), serializers.ChildSerializer)
+        return self.page_of(
+            children.order_by("last_name", "first_name", "local_child_id"),
+            serializers.ChildSerializer,
+            child_of=lambda child: child.pk,
+        )
 
 
 class ChildDetail(ApiView):
@@ -188,7 +195,9 @@ class RequestList(ApiView):
         requests = requests_visible_to(request.user, ConferenceRequest.objects.select_related("child"))
         if query.get("state"):
             requests = requests.filter(state=query["state"])
-        return self.page_of(requests.order_by("-created_at", "-pk"), serializers.RequestSerializer)
+        return self.page_of(
+            requests.order_by("-created_at", "-pk"), serializers.RequestSerializer, child_of=lambda row: row.child_id
+        )
 
 
 def request_body(request_obj, user) -> dict:

@@ -6,6 +6,7 @@ django-pghistory in its own append-only event tables.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -52,13 +53,17 @@ class AuditEvent(models.Model):
 
 
 class RecordAccess(models.Model):
-    """A person opened a child's record (or a request about the child)."""
+    """A person opened a child's record (or a request about the child), or saw a list or an export of
+    children: then `child` is empty and `children` names every child shown, in one row."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
-    child = models.ForeignKey("cases.Child", on_delete=models.DO_NOTHING, related_name="accesses", db_constraint=False)
+    child = models.ForeignKey(
+        "cases.Child", null=True, on_delete=models.DO_NOTHING, related_name="accesses", db_constraint=False
+    )
+    children = ArrayField(models.IntegerField(), default=list, blank=True, help_text="The children a list showed.")
     path = models.CharField(max_length=300)
 
     class Meta:

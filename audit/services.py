@@ -57,7 +57,17 @@ def record_event(
 
 
 def record_access(user, child, path) -> RecordAccess:
-    return RecordAccess.objects.create(user=user, child=child, path=path[:300])
+    return RecordAccess.objects.create(user=user, child=child, children=[child.pk], path=path[:300])
+
+
+def record_list_access(user, child_ids, path) -> RecordAccess | None:
+    """One row naming every child a list, drill-down or export showed (none shown, nothing seen: no row).
+
+    Called inside the view, so the record commits with the look or not at all."""
+    shown = sorted({int(pk) for pk in child_ids if pk is not None})
+    if not shown:
+        return None
+    return RecordAccess.objects.create(user=user, children=shown, path=path[:300])
 
 
 def record_security_event(kind, *, request=None, user=None, username="", status=None) -> SecurityEvent:

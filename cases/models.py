@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from audit.history import never_deleted, tracked, tracked_per_statement
+from audit.history import UnskippableTrigger, never_deleted, tracked, tracked_per_statement
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
 from limits import runs
@@ -31,6 +31,22 @@ class Family(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# A child moved to another team takes their plans' facts along (PlanFacts.team), whatever moved them.
+PLAN_FACTS_FOLLOW_TEAM = UnskippableTrigger(
+    name="plan_facts_follow_team",
+    operation=pgtrigger.Update,
+    when=pgtrigger.After,
+    level=pgtrigger.Statement,
+    referencing=pgtrigger.Referencing(old="before_write", new="written"),
+    func="""
+        UPDATE cases_planfacts facts SET team_id = written.team_id
+        FROM before_write JOIN written USING (id)
+        WHERE facts.child_id = written.id AND before_write.team_id IS DISTINCT FROM written.team_id;
+        RETURN NULL;
+    """,
+)
 
 
 @tracked_per_statement
@@ -62,6 +78,7 @@ class Child(models.Model):
     class Meta:
         verbose_name_plural = "children"
         ordering = ["last_name", "first_name", "local_child_id"]
+        triggers = [PLAN_FACTS_FOLLOW_TEAM]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_of_birth__isnull=False) | Q(expected_date_of_birth__isnull=False),
@@ -124,6 +141,73 @@ RULE_8940_NO_OVERLAP = [
 ]
 
 
+# The plan facts (PlanFacts) of every child whose plans a statement wrote, recomputed whatever wrote
+# them: the census import, the admin, a conference outcome, a correction, raw SQL. Statement-level,
+# so a bulk insert recomputes each child once. The facts have their own table: updating the plan
+# rows themselves would fire the plan's history and rule 8940 triggers again for facts derived from
+# them. Nobody may skip these triggers (pgtrigger.ignore), or the indicators would count stale
+# facts. Plans are never deleted, so inserts and updates are all there is to follow. The children's
+# rows are locked first (in id order, as rule 8940 locks them), so that two writers of one child's
+# plans count one after the other, the second with the first's plans.
+KEEP_PLAN_FACTS = """
+    PERFORM 1 FROM cases_child WHERE id IN ({children}) ORDER BY id FOR UPDATE;
+    INSERT INTO cases_planfacts (plan_id, child_id, team_id, start_date, end_date, held_by_other_council,
+                                 previous_plans, previous_end)
+    SELECT id, child_id, team_id, start_date, end_date, held_by_other_council,
+           position + GREATEST(0, MAX(declared - position) OVER earlier), previous_end
+    FROM (
+        SELECT plan.id, plan.child_id, child.team_id, plan.start_date, plan.end_date, plan.held_by_other_council,
+               plan.declared_previous_plans AS declared,
+               ROW_NUMBER() OVER earlier - 1 AS position, LAG(plan.end_date) OVER earlier AS previous_end
+        FROM cases_cpplan plan
+        JOIN cases_child child ON child.id = plan.child_id
+        WHERE plan.child_id IN ({children})
+        WINDOW earlier AS (PARTITION BY plan.child_id ORDER BY plan.start_date)
+    ) numbered
+    WINDOW earlier AS (PARTITION BY child_id ORDER BY start_date)
+    ON CONFLICT (plan_id) DO UPDATE
+        SET child_id = EXCLUDED.child_id, team_id = EXCLUDED.team_id, start_date = EXCLUDED.start_date,
+            end_date = EXCLUDED.end_date, held_by_other_council = EXCLUDED.held_by_other_council,
+            previous_plans = EXCLUDED.previous_plans, previous_end = EXCLUDED.previous_end
+        WHERE (cases_planfacts.child_id, cases_planfacts.team_id, cases_planfacts.start_date,
+               cases_planfacts.end_date, cases_planfacts.held_by_other_council,
+               cases_planfacts.previous_plans, cases_planfacts.previous_end)
+              IS DISTINCT FROM
+              (EXCLUDED.child_id, EXCLUDED.team_id, EXCLUDED.start_date, EXCLUDED.end_date,
+               EXCLUDED.held_by_other_council, EXCLUDED.previous_plans, EXCLUDED.previous_end);
+"""
+
+PLAN_FACTS_ON_INSERT = UnskippableTrigger(
+    name="plan_facts_on_insert",
+    operation=pgtrigger.Insert,
+    when=pgtrigger.After,
+    level=pgtrigger.Statement,
+    referencing=pgtrigger.Referencing(new="written"),
+    func=KEEP_PLAN_FACTS.format(children="SELECT child_id FROM written") + "RETURN NULL;",
+)
+
+# Only a change to what the facts are made of recomputes them (both children, when a plan moves).
+PLAN_FACTS_ON_UPDATE = UnskippableTrigger(
+    name="plan_facts_on_update",
+    operation=pgtrigger.Update,
+    when=pgtrigger.After,
+    level=pgtrigger.Statement,
+    referencing=pgtrigger.Referencing(old="before_write", new="written"),
+    func=KEEP_PLAN_FACTS.format(
+        children="""
+            SELECT child FROM before_write JOIN written USING (id),
+                 LATERAL (VALUES (before_write.child_id), (written.child_id)) AS children (child)
+            WHERE (before_write.child_id, before_write.start_date, before_write.end_date,
+                   before_write.held_by_other_council, before_write.declared_previous_plans)
+                  IS DISTINCT FROM
+                  (written.child_id, written.start_date, written.end_date,
+                   written.held_by_other_council, written.declared_previous_plans)
+        """
+    )
+    + "RETURN NULL;",
+)
+
+
 class HowPlanEnded(models.TextChoices):
     STEPPED_DOWN_CIN = "stepped_down_cin", "Stepped down to Child in Need plan"
     STEPPED_DOWN_EARLY_HELP = "stepped_down_early_help", "Stepped down to early help"
@@ -168,7 +252,7 @@ class CPPlan(models.Model):
         ordering = ["start_date"]
         verbose_name = "CP plan"
         # A plan is never deleted, whatever the session asks: a wrong plan is corrected, with a reason.
-        triggers = [*RULE_8940_NO_OVERLAP, never_deleted()]
+        triggers = [*RULE_8940_NO_OVERLAP, never_deleted(), PLAN_FACTS_ON_INSERT, PLAN_FACTS_ON_UPDATE]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -243,6 +327,39 @@ class Engagement(models.TextChoices):
     PARTLY = "partly", "Partly engaged"
     NOT_ENGAGED = "not_engaged", "Did not engage"
     NOT_KNOWN = "not_known", "Not known"
+
+
+class PlanFacts(models.Model):
+    """A plan as the reports count it, kept by the database on every write of the child's plans
+    (KEEP_PLAN_FACTS) and of the child's team, so that the indicators read one narrow table rather
+    than every plan in order joined to every child.
+
+    `previous_plans` is cases.selectors.previous_plans_before_each's count: the plans on record before
+    this one, raised to the census's NumberOfPreviousCPP where it says more. `previous_end` is the end
+    of the plan on record just before it (None for the first). The rest copies the plan and the
+    child's team.
+    """
+
+    plan = models.OneToOneField(CPPlan, on_delete=models.CASCADE, primary_key=True, related_name="facts")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    # No constraint: a team is only ever removed once no child is in it, and then no facts name it.
+    team = models.ForeignKey(Team, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True)
+    held_by_other_council = models.BooleanField()
+    previous_plans = models.PositiveIntegerField()
+    previous_end = models.DateField(null=True)
+
+    class Meta:
+        verbose_name_plural = "plan facts"
+        # A period's plans are those starting or ending in it: a BitmapOr of these two (EXPLAIN, 1M plans).
+        indexes = [
+            models.Index(fields=["start_date"], name="plan_facts_start"),
+            models.Index(fields=["end_date"], name="plan_facts_end"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.previous_plans} previous"
 
 
 @tracked

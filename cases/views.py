@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from cases.corrections import plan_corrections
 from cases.durations import duration_words, is_long, is_short, within_months
 from cases.forms import ChildSearchForm
@@ -31,6 +31,8 @@ def child_search(request):
     children = form.filter(children_visible_to(request.user, Child.objects.select_related("team")))
     children = children.annotate(plan_count=Count("plans")).order_by("last_name", "first_name", "local_child_id")
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    record_list_access(request.user, [child.pk for child in page.object_list], request.get_full_path())
     return render(request, "cases/child_search.html", {"form": form, "page_obj": page, "query": form.terms()})
 
 

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import record_list_access
 from cases import import_runs
 from cases.history_import import REPORT_HEADER, may_import_history, report_rows
-from cases.models import ImportRun
+from cases.models import Child, ImportRun
 from limits.spreadsheets import csv_writer
 from limits.uploads import upload_refused, upload_too_large_message
 
@@ -60,6 +61,13 @@ def _run_for(request, pk) -> ImportRun:
     return get_object_or_404(ImportRun.objects.select_related("uploaded_by"), pk=pk)
 
 
+def _record_rejected_children(request, rejections) -> None:
+    """The rejected children on record here (by their local ID) are named in one access record."""
+    local_ids = {rejection["child_id"] for rejection in rejections if rejection.get("child_id")}
+    known = Child.objects.filter(local_child_id__in=local_ids).values_list("pk", flat=True)
+    record_list_access(request.user, known, request.get_full_path())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
@@ -84,6 +92,7 @@ def upload(request):
 @require_GET
 def run_detail(request, pk):
     run = _run_for(request, pk)
+    _record_rejected_children(request, run.report[:REJECTIONS_SHOWN])
     rejections = list(report_rows(run.report[:REJECTIONS_SHOWN]))
     return render(
         request,
@@ -127,6 +136,7 @@ def run_status(request, pk):
 def run_report(request, pk):
     """The rejected children, one row per rule broken, as CSV."""
     run = _run_for(request, pk)
+    _record_rejected_children(request, run.report)
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(REPORT_HEADER)

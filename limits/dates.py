@@ -2,9 +2,13 @@
 
 The earliest is 1 January 1900 (older than any child's or parent's record); the latest is five
 years from today (review dates and expected births lie ahead, never decades ahead).
+
+A period of days is England's days (settings.TIME_ZONE): `day_bounds` gives the instants it runs
+between, so that a query compares a timestamp with them rather than converting every row's
+timestamp to a local date (which no index on the timestamp can serve).
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,6 +20,15 @@ YEARS_AHEAD = 5
 def latest(today: date | None = None) -> date:
     today = today or timezone.localdate()
     return date(today.year + YEARS_AHEAD, 12, 31)
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants a period of whole local days runs between: local midnight as `first` begins, and
+    local midnight after `last` (excluded). Midnight always exists in England: the clocks change at 1am."""
+    zone = timezone.get_default_timezone()
+    return datetime.combine(first, time.min, tzinfo=zone), datetime.combine(
+        last + timedelta(days=1), time.min, tzinfo=zone
+    )
 
 
 def _long(day: date) -> str:

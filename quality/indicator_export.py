@@ -42,26 +42,16 @@ def build(
     limit_to_area: int | None = None,
     progress: Callable[[int, str], None] | None = None,
 ) -> dict:
-    """Every section of the report; `progress(percent, message)` is told as each section is done.
+    """Every section of the report; `progress(percent, message)` is told when the figures are worked out.
 
     `limit_to_area` (a service area id) keeps only that area's rows in the breakdowns.
     """
-
-    def breakdown(by):
-        rows = indicators.breakdown(date_from, date_to, by, service_area, team)
-        return rows if limit_to_area is None else only_area(rows, limit_to_area)
-
-    steps = {
-        "headline": lambda: indicators.indicators(date_from, date_to, service_area, team),
-        "monthly": lambda: indicators.monthly(date_from, date_to, service_area, team),
-        "by_service_area": lambda: breakdown("service_area"),
-        "by_team": lambda: breakdown("team"),
-    }
-    result = {}
-    for done, (name, compute) in enumerate(steps.items(), start=1):
-        result[name] = compute()
-        if progress:
-            progress(round(100 * done / len(steps)), f"Worked out {name.replace('_', ' ')}.")
+    result = indicators.report(date_from, date_to, service_area, team)
+    if limit_to_area is not None:
+        for section in ("by_service_area", "by_team"):
+            result[section] = only_area(result[section], limit_to_area)
+    if progress:
+        progress(100, "Worked out the figures.")
     return result
 
 

@@ -4,11 +4,14 @@ Every indicator is a SQL predicate over one of two row sets, written once below 
 count (aggregates with FILTER) and to list the cases behind a number (drill-down), so the figure
 and the list can never disagree.
 
-`plan_facts`: one row per CP plan with window functions over the child's plans in start order.
+`plan_facts`: one row per CP plan that starts or ends in the period, from the facts the database keeps
+on every write of a plan or a child's team (cases.PlanFacts: the plan's dates, the child's team, the
+count of previous plans, the previous plan's end), so no query reads the child's earlier plans in
+order or joins every child.
 - A plan *starts in the period* / *ends in the period* by its start or end date. Plans held by
   other councils are history only: they count as earlier plans, never as this council's plans.
-- Previous plans = the greater of the plans on record before it (row_number - 1) and the number
-  the census declared for it (CPPlan.declared_previous_plans). Repeat = previous plans >= 1;
+- Previous plans = cases.selectors' count before the plan: the plans on record before it, raised to
+  the census's NumberOfPreviousCPP (CPPlan.declared_previous_plans). Repeat = previous plans >= 1;
   third or later = previous plans >= 2.
 - Within 12 months / 2 years: the plan starts before the previous plan on record ended + 1 year
   / + 2 years, the assessment's rule (conferences.assessment.within_months). PostgreSQL's
@@ -17,18 +20,19 @@ and the list can never disagree.
 - Length bands include their upper bound: exactly 3 months is "up_to_3_months".
 
 `request_facts`: one row per repeat request *decided* in the period: its last transition out of
-manager discussion, CP chair screening or Head of Service sign-off into a final outcome (ready
-to convene = proceeded, an alternative route, declined, withdrawn), dated by that audit event.
-Only repeat requests ever reach those stages. Each compliance measure restates the check of
-conferences.requirements.step_missing for its step (a test holds them equal), except that
-challenge and resolution counts challenges actually issued (the step also accepts a recorded
-reason not to issue one). Each is counted over the requests the step applies to: every decided
-request for the manager discussion and partners informed; requests that reached screening for
-the chair's conversation, the CP Manager's consultation, siblings (children with siblings) and
-challenge and resolution (where the previous plans held a trigger: actions outstanding, core-
-group actions not implemented, or a plan of 3 months or less); third or later plans that
-proceeded for the Head of Service's agreement. The history is read as at the request's
-submission (plans that ended on or before that day), as the assessment reads it.
+manager discussion, CP chair screening or Head of Service sign-off into a final outcome (ready to
+convene = proceeded, an alternative route, declined, withdrawn), dated by that audit event. The
+period's days are England's (limits.dates.day_bounds), compared as instants so that the index on the
+trail's time serves the query. Only repeat requests ever reach those stages. Each compliance measure
+restates the check of conferences.requirements.step_missing for its step (a test holds them equal),
+except that challenge and resolution counts challenges actually issued (the step also accepts a
+recorded reason not to issue one). Each is counted over the requests the step applies to: every
+decided request for the manager discussion and partners informed; requests that reached screening
+for the chair's conversation, the CP Manager's consultation, siblings (children with siblings) and
+challenge and resolution (where the previous plans held a trigger: actions outstanding, core-group
+actions not implemented, or a plan of 3 months or less); third or later plans that proceeded for the
+Head of Service's agreement. The history is read as at the request's submission (plans that ended on
+or before that day), as the assessment reads it.
 
 Time in each stage: the working days between entering a stage and leaving it (the audit events'
 state_before/state_after), summed per request and the median taken with percentile_cont. Working
@@ -36,19 +40,24 @@ days are counted in SQL the way conferences.timescales.working_days_between coun
 working days after the day a stage was entered up to and including the day it was left; Monday to
 Friday less the bank holidays that module lists), so the median is taken in the database; a test
 holds the two counts equal.
+
+A page asks for every figure it shows at once (`report`): one query over the plans and one over the
+requests, each counting per team and per month in one statement (the whole and each service area are
+the sums of the teams), the median days in stage, and the names of the areas and teams.
 """
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from cases.codes import NATIONAL_REPEAT_RATE_2025
 from conferences.models import AlternativeRoute, State
 from conferences.timescales import bank_holidays
+from limits.dates import day_bounds
+from quality.replica import report_cursor
 
 PLAN_LENGTH_BANDS = {
     "up_to_3_months": (None, "3 months"),
@@ -167,30 +176,20 @@ SCOPE = """
 """
 
 # The count of previous plans is cases.selectors' (the record raised to the census's
-# NumberOfPreviousCPP): for the plan at position i of a child's plans, i + max(0, max over j <= i of
-# declared_j - j). tests/audit/test_indicators.py checks it against the selector.
-PLAN_FACTS = f"""
-plan_facts AS (
-    SELECT numbered.*,
-           numbered.position + GREATEST(0, MAX(numbered.declared - numbered.position) OVER (
-               PARTITION BY numbered.child_id ORDER BY numbered.start_date)) AS previous_plans
-    FROM (
-    SELECT plan.id, plan.child_id, plan.start_date, plan.end_date, child.team_id, team.service_area_id,
+# NumberOfPreviousCPP), kept per plan by the database (cases.models.KEEP_PLAN_FACTS).
+# tests/quality/test_indicators.py checks it against the selector.
+PLAN_FACTS = """
+plan_facts AS NOT MATERIALIZED (
+    SELECT plan.plan_id AS id, plan.child_id, plan.start_date, plan.end_date, plan.team_id, team.service_area_id,
            NOT plan.held_by_other_council AND plan.start_date BETWEEN %(date_from)s AND %(date_to)s AS started,
            NOT plan.held_by_other_council AND plan.end_date BETWEEN %(date_from)s AND %(date_to)s AS ended,
-           ROW_NUMBER() OVER earlier - 1 AS position, plan.declared_previous_plans AS declared,
-           LAG(plan.end_date) OVER earlier AS previous_end
-    FROM cases_cpplan plan
-    JOIN cases_child child ON child.id = plan.child_id
-    LEFT JOIN cases_team team ON team.id = child.team_id
+           plan.previous_plans, plan.previous_end
+    FROM cases_planfacts plan
+    LEFT JOIN cases_team team ON team.id = plan.team_id
     LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
-    WHERE {SCOPE}
-      AND plan.child_id IN (
-          SELECT child_id FROM cases_cpplan
-          WHERE start_date BETWEEN %(date_from)s AND %(date_to)s OR end_date BETWEEN %(date_from)s AND %(date_to)s
-      )
-    WINDOW earlier AS (PARTITION BY plan.child_id ORDER BY plan.start_date)
-    ) numbered
+    WHERE (%(service_area)s::text IS NULL OR area.name = %(service_area)s)
+      AND (%(team)s::bigint IS NULL OR plan.team_id = %(team)s)
+      AND (plan.start_date BETWEEN %(date_from)s AND %(date_to)s OR plan.end_date BETWEEN %(date_from)s AND %(date_to)s)
 )
 """
 
@@ -202,7 +201,7 @@ decisions AS (
     WHERE event.challenge_id IS NULL
       AND event.state_before IN ({", ".join(f"'{s}'" for s in GATEKEEPING_STAGES)})
       AND event.state_after IN ({", ".join(f"'{s}'" for s in OUTCOME_STATES)})
-      AND (event.at AT TIME ZONE %(tz)s)::date BETWEEN %(date_from)s AND %(date_to)s
+      AND event.at >= %(period_starts)s AND event.at < %(period_ends)s
     ORDER BY event.request_id, event.at DESC, event.id DESC
 ),
 request_facts AS (
@@ -280,9 +279,12 @@ def _params(date_from: date, date_to: date, service_area=None, team=None) -> dic
     if date_from > date_to:
         raise ValueError("The start of the period must not be after its end.")
     years = range(date_from.year - 2, date_to.year + 2)
+    period_starts, period_ends = day_bounds(date_from, date_to)
     return {
         "date_from": date_from,
         "date_to": date_to,
+        "period_starts": period_starts,
+        "period_ends": period_ends,
         "service_area": getattr(service_area, "name", service_area) or None,
         "team": getattr(team, "pk", team) or None,
         "tz": settings.TIME_ZONE,
@@ -292,7 +294,7 @@ def _params(date_from: date, date_to: date, service_area=None, team=None) -> dic
 
 def _rows(sql: str, params: dict) -> list[dict]:
     query, values = _positional(sql, params)
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute(query, values)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -306,16 +308,74 @@ def _counts(measures: dict) -> str:
     return ",\n".join(f"COUNT(*) FILTER (WHERE {predicate}) AS {name}" for name, predicate in measures.items())
 
 
-def _plan_counts(params, group_by: str | None = None) -> list[dict]:
-    select = f"{group_by} AS grouping, " if group_by else ""
-    group = f"GROUP BY {group_by} ORDER BY 1" if group_by else ""
-    return _rows(f"WITH {PLAN_FACTS} SELECT {select}{_counts(PLAN_MEASURES)} FROM plan_facts {group}", params)
+@dataclass(frozen=True)
+class Grouping:
+    """One way to group the rows: by `key` (SQL, of type `kind`), over the rows `counted` (SQL
+    predicate), counting `measures` (None: every measure; the others read 0 there)."""
+
+    key: str
+    kind: str
+    counted: str = "TRUE"
+    measures: tuple | None = None
 
 
-def _request_counts(params, group_by: str | None = None) -> list[dict]:
-    select = f"{group_by} AS grouping, " if group_by else ""
-    group = f"GROUP BY {group_by} ORDER BY 1" if group_by else ""
-    return _rows(f"WITH {REQUEST_FACTS} SELECT {select}{_counts(REQUEST_MEASURES)} FROM request_facts {group}", params)
+# The teams (whose sums give each service area and the whole) and the days of the trend, which
+# Python adds up into months (a day is the date as stored: cheaper to group by than a month worked
+# out for every row).
+PLAN_GROUPINGS = {
+    "team": Grouping("team_id", "bigint"),
+    "started_on": Grouping("start_date", "date", "started", ("plans_started", "repeat_plans_started")),
+    "ended_on": Grouping("end_date", "date", "ended", ("plans_ended",)),
+}
+REQUEST_GROUPINGS = {
+    "team": Grouping("team_id", "bigint"),
+    "decided_on": Grouping(
+        "(decided_at AT TIME ZONE %(tz)s)::date", "date", measures=("repeat_requests_decided", "outcome_proceeded")
+    ),
+}
+
+
+def _grouped(facts: str, table: str, measures: dict, groupings: dict, groups: tuple, params) -> dict:
+    """One query: the counts over every row ("all") or, for each of `groups`, per value of its key.
+
+    Each group is its own aggregate over only the rows it counts, the aggregates joined by UNION
+    ALL, so every measure is worked out once per row it applies to (GROUPING SETS would work out
+    every measure for every set). Returns {"all": counts} or {group: {value: counts}}.
+    """
+    if not groups:
+        return {"all": _rows(f"WITH {facts} SELECT {_counts(measures)} FROM {table}", params)[0]}
+    branches = []
+    for group in groups:
+        grouping = groupings[group]
+        keys = ", ".join(grouping.key if other == group else "NULL" for other in groups)
+        counts = ", ".join(
+            f"COUNT(*) FILTER (WHERE {predicate})" if grouping.measures is None or name in grouping.measures else "0"
+            for name, predicate in measures.items()
+        )
+        branches.append(
+            f"SELECT '{group}' AS grouped_by, {keys}, {counts} FROM {table} WHERE {grouping.counted} "
+            f"GROUP BY {groups.index(group) + 2}"
+        )
+    # The first SELECT names and types the columns (no rows), so the others need not.
+    names = ", ".join(f"NULL::{groupings[group].kind} AS {group}" for group in groups)
+    header = f"SELECT NULL::text AS grouped_by, {names}, "
+    header += ", ".join(f"0::bigint AS {name}" for name in measures) + " WHERE FALSE"
+    found = {group: {} for group in groups}
+    for row in _rows(f"WITH {facts} {' UNION ALL '.join([header, *branches])}", params):
+        found[row["grouped_by"]][row[row["grouped_by"]]] = {name: row[name] for name in measures}
+    return found
+
+
+def _sum(counts: list[dict], measures: dict) -> dict:
+    return {name: sum(row[name] for row in counts) for name in measures}
+
+
+def _plan_counts(params, groups: tuple = ()) -> dict:
+    return _grouped(PLAN_FACTS, "plan_facts", PLAN_MEASURES, PLAN_GROUPINGS, groups, params)
+
+
+def _request_counts(params, groups: tuple = ()) -> dict:
+    return _grouped(REQUEST_FACTS, "request_facts", REQUEST_MEASURES, REQUEST_GROUPINGS, groups, params)
 
 
 def _median_days(params) -> dict:
@@ -371,88 +431,104 @@ def _request_indicators(counts: dict) -> dict:
     }
 
 
+def _headline(params, plans: dict, requests: dict, median_days: dict) -> dict:
+    return {
+        "period": {
+            "from": params["date_from"].isoformat(),
+            "to": params["date_to"].isoformat(),
+            "service_area": params["service_area"],
+        },
+        **_plan_indicators(plans),
+        **_request_indicators(requests),
+        "median_working_days_in_stage": median_days,
+    }
+
+
 def indicators(date_from: date, date_to: date, service_area=None, team=None) -> dict:
     """Every indicator for the period (both dates included), optionally for one service area (name) or team.
 
     Three queries whatever the amount of data.
     """
     params = _params(date_from, date_to, service_area, team)
-    return {
-        "period": {"from": date_from.isoformat(), "to": date_to.isoformat(), "service_area": params["service_area"]},
-        **_plan_indicators(_plan_counts(params)[0]),
-        **_request_indicators(_request_counts(params)[0]),
-        "median_working_days_in_stage": _median_days(params),
-    }
+    return _headline(params, _plan_counts(params)["all"], _request_counts(params)["all"], _median_days(params))
 
 
-def monthly(date_from: date, date_to: date, service_area=None, team=None) -> list[dict]:
-    """The headline plan and request counts month by month (months clipped to the period), empty months included."""
-    params = _params(date_from, date_to, service_area, team)
-    months = _rows(
-        "SELECT month::date FROM generate_series("
-        "date_trunc('month', %(date_from)s::timestamp), %(date_to)s::timestamp, interval '1 month') AS month",
-        params,
-    )
-    started = {
-        row["grouping"]: row
-        for row in _rows(
-            f"WITH {PLAN_FACTS} SELECT date_trunc('month', start_date::timestamp)::date AS grouping, "
-            f"{_counts({k: PLAN_MEASURES[k] for k in ('plans_started', 'repeat_plans_started')})} "
-            "FROM plan_facts WHERE started GROUP BY 1",
-            params,
-        )
-    }
-    ended = {
-        row["grouping"]: row
-        for row in _rows(
-            f"WITH {PLAN_FACTS} SELECT date_trunc('month', end_date::timestamp)::date AS grouping, "
-            "COUNT(*) AS plans_ended FROM plan_facts WHERE ended GROUP BY 1",
-            params,
-        )
-    }
-    decided = {
-        row["grouping"]: row
-        for row in _rows(
-            f"WITH {REQUEST_FACTS} SELECT date_trunc('month', decided_at AT TIME ZONE %(tz)s)::date AS grouping, "
-            f"{_counts({k: REQUEST_MEASURES[k] for k in ('repeat_requests_decided', 'outcome_proceeded')})} "
-            "FROM request_facts GROUP BY 1",
-            params,
-        )
-    }
+def _months(date_from: date, date_to: date) -> list[date]:
+    """The first day of each month the period touches."""
+    months, month = [], date_from.replace(day=1)
+    while month <= date_to:
+        months.append(month)
+        month = (month + timedelta(days=31)).replace(day=1)
+    return months
+
+
+def _by_month(days: dict, measures: dict) -> dict:
+    months = {}
+    for day, counts in days.items():
+        months.setdefault(day.replace(day=1), []).append(counts)
+    return {month: _sum(rows, measures) for month, rows in months.items()}
+
+
+def _monthly_rows(params, plans: dict, requests: dict) -> list[dict]:
+    started_in = _by_month(plans["started_on"], PLAN_MEASURES)
+    ended_in = _by_month(plans["ended_on"], PLAN_MEASURES)
+    decided_in = _by_month(requests["decided_on"], REQUEST_MEASURES)
     result = []
-    for row in months:
-        month = row["month"]
-        plans = started.get(month, {})
-        requests = decided.get(month, {})
+    for month in _months(params["date_from"], params["date_to"]):
+        started = started_in.get(month, {})
+        decided = decided_in.get(month, {})
         result.append(
             {
                 "month": month,
-                "plans_started": plans.get("plans_started", 0),
-                "repeat_plans_started": plans.get("repeat_plans_started", 0),
-                "repeat_rate": percent(plans.get("repeat_plans_started", 0), plans.get("plans_started", 0)),
-                "plans_ended": ended.get(month, {}).get("plans_ended", 0),
-                "repeat_requests_decided": requests.get("repeat_requests_decided", 0),
-                "proceeded": requests.get("outcome_proceeded", 0),
+                "plans_started": started.get("plans_started", 0),
+                "repeat_plans_started": started.get("repeat_plans_started", 0),
+                "repeat_rate": percent(started.get("repeat_plans_started", 0), started.get("plans_started", 0)),
+                "plans_ended": ended_in.get(month, {}).get("plans_ended", 0),
+                "repeat_requests_decided": decided.get("repeat_requests_decided", 0),
+                "proceeded": decided.get("outcome_proceeded", 0),
             }
         )
     return result
 
 
-BREAKDOWNS = {"service_area": "service_area_id", "team": "team_id"}
-NAMES = {
-    "service_area": "SELECT id, name, id AS service_area_id FROM cases_servicearea",
-    "team": "SELECT team.id, area.name || ': ' || team.name AS name, team.service_area_id FROM cases_team team "
-    "JOIN cases_servicearea area ON area.id = team.service_area_id",
-}
-
-
-def breakdown(date_from: date, date_to: date, by: str, service_area=None, team=None) -> list[dict]:
-    """The headline figures per service area or per team: id, name and service_area_id (None for no team)."""
-    column = BREAKDOWNS[by]
+def monthly(date_from: date, date_to: date, service_area=None, team=None) -> list[dict]:
+    """The headline plan and request counts month by month (months clipped to the period), empty months included."""
     params = _params(date_from, date_to, service_area, team)
-    plans = {row["grouping"]: row for row in _plan_counts(params, group_by=column)}
-    requests = {row["grouping"]: row for row in _request_counts(params, group_by=column)}
-    names = {row["id"]: row for row in _rows(NAMES[by], {})}
+    plans = _plan_counts(params, ("started_on", "ended_on"))
+    return _monthly_rows(params, plans, _request_counts(params, ("decided_on",)))
+
+
+BREAKDOWNS = ("service_area", "team")
+NAMES = """
+    SELECT 'service_area' AS kind, id, name, id AS service_area_id FROM cases_servicearea
+    UNION ALL
+    SELECT 'team', team.id, area.name || ': ' || team.name, team.service_area_id
+    FROM cases_team team JOIN cases_servicearea area ON area.id = team.service_area_id
+"""
+
+
+def _names() -> dict:
+    """{"service_area": {id: row}, "team": {id: row}}: what each breakdown row is called."""
+    found = {by: {} for by in BREAKDOWNS}
+    for row in _rows(NAMES, {}):
+        found[row["kind"]][row["id"]] = row
+    return found
+
+
+def _by_area(teams: dict, names: dict, measures: dict) -> dict:
+    """Each service area's counts: the sums of its teams' (no team: no area)."""
+    areas = {}
+    for team, counts in teams.items():
+        areas.setdefault(names["team"][team]["service_area_id"] if team else None, []).append(counts)
+    return {area: _sum(rows, measures) for area, rows in areas.items()}
+
+
+def _breakdown_rows(by: str, plans: dict, requests: dict, names: dict) -> list[dict]:
+    """The rows per team or service area, from the per-team counts."""
+    plans, requests = plans["team"], requests["team"]
+    if by == "service_area":
+        plans, requests = _by_area(plans, names, PLAN_MEASURES), _by_area(requests, names, REQUEST_MEASURES)
+    names = names[by]
     result = []
     for key in sorted(set(plans) | set(requests), key=lambda k: (k is None, names[k]["name"] if k else "")):
         plan_counts = plans.get(key) or dict.fromkeys(PLAN_MEASURES, 0)
@@ -467,6 +543,32 @@ def breakdown(date_from: date, date_to: date, by: str, service_area=None, team=N
             }
         )
     return result
+
+
+def breakdown(date_from: date, date_to: date, by: str, service_area=None, team=None) -> list[dict]:
+    """The headline figures per service area or per team: id, name and service_area_id (None for no team)."""
+    if by not in BREAKDOWNS:
+        raise KeyError(by)
+    params = _params(date_from, date_to, service_area, team)
+    return _breakdown_rows(by, _plan_counts(params, ("team",)), _request_counts(params, ("team",)), _names())
+
+
+def report(date_from: date, date_to: date, service_area=None, team=None) -> dict:
+    """Everything the indicators page and its report files show: the headline, the months, the figures
+    per service area and per team. Four queries whatever the amount of data: the plans, the requests
+    (each counted per team and per month at once), the median days in each stage, the names."""
+    params = _params(date_from, date_to, service_area, team)
+    plans = _plan_counts(params, ("team", "started_on", "ended_on"))
+    requests = _request_counts(params, ("team", "decided_on"))
+    names = _names()
+    whole_plans = _sum(list(plans["team"].values()), PLAN_MEASURES)
+    whole_requests = _sum(list(requests["team"].values()), REQUEST_MEASURES)
+    return {
+        "headline": _headline(params, whole_plans, whole_requests, _median_days(params)),
+        "monthly": _monthly_rows(params, plans, requests),
+        "by_service_area": _breakdown_rows("service_area", plans, requests, names),
+        "by_team": _breakdown_rows("team", plans, requests, names),
+    }
 
 
 def ids_behind(key: str, date_from: date, date_to: date, service_area=None, team=None) -> RawSQL:

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -29,6 +28,7 @@ from cases.durations import within_months
 from cases.models import HowPlanEnded
 from limits.spreadsheets import append_safe, csv_writer
 from quality.indicators import PLAN_LENGTH_BANDS
+from quality.replica import report_cursor
 
 MEASURES = ("plans_ended", "repeat_within_12_months", "repeat_within_2_years")
 MEASURE_LABELS = {
@@ -145,7 +145,7 @@ def ended_plans(date_from: date, date_to: date, *, service_area: str | None = No
     if date_from > date_to:
         raise ValueError("The start of the period must not be after its end.")
     params = {"date_from": date_from, "date_to": date_to, "service_area": service_area or None, "area_id": area_id}
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute(ENDED_PLANS, params)
         names = [column.name for column in cursor.description]
         return [EndedPlan(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]

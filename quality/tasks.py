@@ -18,6 +18,7 @@ from limits import runs
 from limits.queueing import queue
 from quality import indicator_export
 from quality.models import ReportRun
+from quality.replica import report_reads
 
 INDICATORS = "indicators"
 
@@ -115,14 +116,15 @@ def build_indicator_report(self, run_id: int) -> str | None:
         )
 
     try:
-        report = indicator_export.build(
-            date_from,
-            date_to,
-            parameters.get("service_area"),
-            parameters.get("team"),
-            limit_to_area=parameters.get("limit_to_area"),
-            progress=progress,
-        )
+        with report_reads():  # the figures from the replica; the run's progress to the primary
+            report = indicator_export.build(
+                date_from,
+                date_to,
+                parameters.get("service_area"),
+                parameters.get("team"),
+                limit_to_area=parameters.get("limit_to_area"),
+                progress=progress,
+            )
         content = indicator_export.render(report, file_format)
     except Exception as error:  # the page must say it failed, whatever the cause
         logger.exception("Indicators report %s failed", run.pk)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from cases.models import CPPlan
 from cases.permissions import children_visible_to
 from conferences.models import AlternativeRoute, ConferenceRequest, State
@@ -33,6 +33,7 @@ from quality.access import (
 )
 from quality.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from quality.models import DeepDiveAudit, DeepDiveCase, ReportRun
+from quality.replica import reads_reports
 from quality.tasks import RunNotStopped, request_indicator_report, retry_report
 
 PAGE_SIZE = 25
@@ -123,6 +124,7 @@ def _trend_charts(months: list[dict]) -> list[dict]:
 
 
 @login_required
+@reads_reports
 def indicator_page(request):
     _require(may_see_indicators(request.user))
     form = IndicatorPageForm(request.GET)
@@ -130,10 +132,9 @@ def indicator_page(request):
         return render(request, "quality/indicators.html", {"form": form}, status=400)
     scope = _scope(form)
     limit = _area_limit(request.user)
-    headline = indicators.indicators(**scope)
-    months = indicators.monthly(**scope)
-    by_area = indicators.breakdown(by="service_area", **scope)
-    by_team = indicators.breakdown(by="team", **scope)
+    figures = indicators.report(**scope)
+    headline, months = figures["headline"], figures["monthly"]
+    by_area, by_team = figures["by_service_area"], figures["by_team"]
     if limit is not None:
         by_area = indicator_export.only_area(by_area, limit)
         by_team = indicator_export.only_area(by_team, limit)
@@ -206,6 +207,7 @@ MEASURE_LABELS = {
 
 
 @login_required
+@reads_reports
 def indicator_cases(request, key):
     """The cases behind one number, as far as the viewer may see them."""
     _require(may_see_indicators(request.user))
@@ -231,6 +233,8 @@ def indicator_cases(request, key):
             .order_by("submitted_at", "pk")
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    record_list_access(request.user, [row.child_id for row in page.object_list], request.get_full_path())
     context = {
         "form": form,
         "key": key,
@@ -244,6 +248,7 @@ def indicator_cases(request, key):
 
 
 @login_required
+@reads_reports
 def indicator_download(request, file_format):
     """The report file at once, for a period of up to a year; longer ones are prepared in the background."""
     _require(may_see_indicators(request.user))
@@ -327,6 +332,12 @@ def _audit(request, pk) -> DeepDiveAudit:
     return get_object_or_404(DeepDiveAudit.objects.select_related("service_area", "team", "created_by"), pk=pk)
 
 
+def _record_audit_children(request, audit) -> None:
+    """A deep dive's report names each sampled request's child: one access record naming them all."""
+    children = audit.cases.values_list("request__child_id", flat=True)
+    record_list_access(request.user, children, request.get_full_path())
+
+
 @login_required
 def deep_dive_list(request):
     _require(may_read_deep_dives(request.user))
@@ -370,7 +381,8 @@ def deep_dive_start(request):
 @login_required
 def deep_dive_detail(request, pk):
     audit = _audit(request, pk)
-    cases = audit.cases.select_related("request__child", "audited_by")
+    cases = list(audit.cases.select_related("request__child", "audited_by"))
+    record_list_access(request.user, [case.request.child_id for case in cases], request.get_full_path())
     return render(
         request,
         "quality/deep_dive_detail.html",
@@ -454,8 +466,10 @@ def deep_dive_case(request, pk, position):
 
 
 @login_required
+@reads_reports
 def deep_dive_report(request, pk):
     audit = _audit(request, pk)
+    _record_audit_children(request, audit)
     return render(
         request,
         "quality/deep_dive_report.html",
@@ -464,8 +478,10 @@ def deep_dive_report(request, pk):
 
 
 @login_required
+@reads_reports
 def deep_dive_report_xlsx(request, pk):
     audit = _audit(request, pk)
+    _record_audit_children(request, audit)
     response = HttpResponse(deep_dive.report_xlsx(audit), content_type=indicator_export.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="deep-dive-{audit.pk}.xlsx"'
     return response

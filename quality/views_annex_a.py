@@ -15,10 +15,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.services import record_event
+from audit.services import record_event, record_list_access
 from cases.permissions import children_visible_to
 from limits.dates import check_date_bounds
 from quality import annex_a
+from quality.replica import reads_reports
 
 PARTS = ("day", "month", "year")
 LABEL = "Date of the list"
@@ -76,6 +77,7 @@ def _page(request, form, status=200):
 
 @login_required
 @require_GET
+@reads_reports
 def export(request):
     if not annex_a.may_export(request.user):
         raise PermissionDenied("Annex A lists are for auditors, CP chairs, CP Managers and the Head of Service.")
@@ -88,7 +90,10 @@ def export(request):
         return _page(request, form, status=400)
     on_date, fmt = form.cleaned_data["on_date"], form.cleaned_data["format"]
     write, content_type = annex_a.FORMATS[fmt]
-    content = write(on_date, children_visible_to(request.user))
+    visible = children_visible_to(request.user)
+    content = write(on_date, visible)
+    listed = annex_a.plans_in_window(on_date, visible).values_list("child_id", flat=True)
+    record_list_access(request.user, listed, request.get_full_path())
     record_event(
         request.user,
         "annex_a_export",

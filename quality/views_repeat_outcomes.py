@@ -2,7 +2,7 @@
 
 For the roles that see the indicators (audit/quality_access.py); an Area or Service Manager sees their
 own service area only. The children behind a figure are listed within the viewer's own access to
-children, and each child listed is written to audit.RecordAccess.
+children, and the children listed are written to audit.RecordAccess, in one row.
 """
 
 from urllib.parse import urlencode
@@ -12,13 +12,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from audit.services import record_access
+from audit.services import record_list_access
 from cases.models import Child, CPPlan
 from cases.permissions import children_visible_to
 from quality import repeat_outcomes
 from quality.access import may_see_indicators
 from quality.charts import bar_chart
 from quality.forms import PeriodForm
+from quality.replica import reads_reports
 from quality.views import PAGE_SIZE, _area_limit, _require
 
 
@@ -69,6 +70,7 @@ def _tables(report, scope):
 
 
 @login_required
+@reads_reports
 def outcomes_page(request):
     _require(may_see_indicators(request.user))
     form = _form(request)
@@ -88,6 +90,7 @@ def outcomes_page(request):
 
 
 @login_required
+@reads_reports
 def outcome_children(request):
     """The children behind one figure; each child shown is logged as a look at their record."""
     _require(may_see_indicators(request.user))
@@ -110,8 +113,7 @@ def outcome_children(request):
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     plans = CPPlan.objects.select_related("child__team").in_bulk([plan.plan_id for plan in page.object_list])
     rows = [(ended, plans[ended.plan_id]) for ended in page.object_list]
-    for child in {plan.child for _, plan in rows}:
-        record_access(request.user, child, request.get_full_path())
+    record_list_access(request.user, [plan.child_id for _, plan in rows], request.get_full_path())
     label = repeat_outcomes.MEASURE_LABELS[measure]
     if breakdown:
         label += f": {repeat_outcomes.BREAKDOWNS[breakdown].lower()}, {repeat_outcomes.row_label(breakdown, group)}"
@@ -131,6 +133,7 @@ def outcome_children(request):
 
 
 @login_required
+@reads_reports
 def outcomes_download(request, file_format):
     _require(may_see_indicators(request.user))
     if file_format not in repeat_outcomes.RENDERERS:

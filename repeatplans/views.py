@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from audit.services import record_list_access
 from conferences.models import OPEN_STATES, ConferenceRequest
 from conferences.permissions import requests_visible_to
 from people.roles import TEAM_ROLES, Role, role_of
@@ -43,6 +44,8 @@ def team_home(request):
             "stage_entered_at", "pk"
         )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    record_list_access(user, [shown.child_id for shown in page.object_list], request.get_full_path())
     return render(
         request,
         "home/team.html",

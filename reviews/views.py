@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from cases.models import CPPlan, Engagement
 from cases.permissions import can_view_child
 from conferences.family import family_history
@@ -270,6 +270,7 @@ def endings(http_request):
         .order_by("state", "held_on", "pk")
     )
     visible = [review for review in reviews if can_view_child(http_request.user, review.plan.child)]
+    record_list_access(http_request.user, [review.plan.child_id for review in visible], http_request.get_full_path())
     return render(
         http_request,
         "reviews/endings.html",

@@ -43,6 +43,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def reports_read_the_primary(settings):
+    """The replica alias mirrors the test database through its own connection, which cannot see a
+    test's uncommitted rows; tests/quality/test_replica.py turns report reads to it, with committed rows."""
+    settings.REPORTS_DATABASE = "default"
+
+
+@pytest.fixture(autouse=True)
 def second_factor_off(settings):
     """Casework tests sign people in with a password alone, as DJANGO_MFA=off does for local checks;
     tests/accounts and the second-factor browser journey switch it back on."""

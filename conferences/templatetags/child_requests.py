@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django import template
 
+from conferences.corrections import corrections_open_to
 from conferences.models import OPEN_STATES, ConferenceRequest
 from conferences.permissions import may_start_request, requests_visible_to
 from conferences.records import start_blocker
@@ -21,6 +22,9 @@ class ChildRequests:
     open_request: ConferenceRequest | None
     may_start: bool
     start_blocker: str | None  # why the child's team cannot start one now (None for others: nothing to offer)
+    # Requests the person does not see but may correct a recorded fact of (the data manager), each with
+    # the corrections open to them.
+    correctable: list[tuple[ConferenceRequest, list]]
 
 
 @register.simple_tag(takes_context=True)
@@ -33,4 +37,10 @@ def child_requests(context, child) -> ChildRequests:
     open_request = next((r for r in requests if r.state in OPEN_STATES), None)
     team_may_start = open_request is None and may_start_request(user, child)
     blocker = start_blocker(child) if team_may_start else None
-    return ChildRequests(requests, open_request, team_may_start and blocker is None, blocker)
+    seen = {r.pk for r in requests}
+    correctable = [
+        (request, corrections)
+        for request in child.conference_requests.exclude(pk__in=seen).order_by("-created_at")
+        if (corrections := corrections_open_to(user, request))
+    ]
+    return ChildRequests(requests, open_request, team_may_start and blocker is None, blocker, correctable)

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from audit.services import record_access
+from audit.services import record_access, record_list_access
 from conferences import forms_decisions as decision_forms
 from conferences.actions import CHALLENGE_STEPS
 from conferences.errors import ActionRefused, NotPermitted, RequestChanged, http_status
@@ -122,6 +122,9 @@ def challenge_list(http_request):
     today = timezone.localdate()
     page = Paginator(open_challenges(http_request.user), PAGE_SIZE).get_page(http_request.GET.get("page"))
     challenges = [(challenge, challenge_deadline(challenge, today)) for challenge in page]
+    record_list_access(
+        http_request.user, [challenge.request.child_id for challenge, _ in challenges], http_request.get_full_path()
+    )
     return render(
         http_request, "conferences/decisions/challenge_list.html", {"page_obj": page, "challenges": challenges}
     )

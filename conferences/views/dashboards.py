@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
+from audit.services import record_list_access
 from cases.models import Child
 from conferences import stages
 from conferences.assessment import Assessment
@@ -166,6 +167,8 @@ def dashboard(http_request):
         if role in CHALLENGE_ROLES
         else []
     )
+    listed = [row.request.child_id for row in page] + [challenge.request.child_id for challenge, _ in challenges]
+    record_list_access(user, listed, http_request.get_full_path())
     context = {
         "role": role,
         "title": stages.queue_title(role),

@@ -88,6 +88,15 @@ TEMPLATES = [
 DATABASES = {"default": {**environment.DATABASE, "CONN_MAX_AGE": 0}}
 if environment.TEST_DATABASE_NAME:
     DATABASES["default"]["TEST"] = {"NAME": environment.TEST_DATABASE_NAME}
+# Reports read from the replica when there is one (quality/replica.py, repeatplans/routers.py). Under
+# test it mirrors the test database: the same data through a second connection.
+if environment.REPLICA_DATABASE:
+    DATABASES["replica"] = {**environment.REPLICA_DATABASE, "CONN_MAX_AGE": 0, "TEST": {"MIRROR": "default"}}
+REPORTS_DATABASE = "replica" if environment.REPLICA_DATABASE else "default"
+DATABASE_ROUTERS = ["repeatplans.routers.ReportReplicaRouter"]
+# Sessions live in PostgreSQL (Django's default), so any web process serves any signed-in person.
+if environment.CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": environment.CACHE_URL}}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any password check

@@ -23,6 +23,13 @@ if not DATABASE_URL:
         "(make run and make test start the embedded server and set it for you)."
     )
 DATABASE = env.db_url_config(DATABASE_URL)
+# A read replica of the same database (PostgreSQL streaming replication), where reports, their
+# drill-downs and exports read; empty: they read from DATABASE_URL like everything else.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_DATABASE = env.db_url_config(DATABASE_REPLICA_URL) if DATABASE_REPLICA_URL else None
+# Redis for the cache (the API's rate limits), so that every web process counts against one limit;
+# empty: each process keeps its own cache in memory.
+CACHE_URL = env.str("CACHE_URL", default="")
 # Lets parallel test runs on one server keep apart (pytest-xdist adds its own suffix).
 TEST_DATABASE_NAME = env.str("TEST_DATABASE_NAME", default="")
 

@@ -205,6 +205,8 @@ def test_the_data_manager_corrects_the_conference_date(client, council):
     transitions.record_conference(request.pk, council.cp_chair, held_on=today)
     request.refresh_from_db()
     client.force_login(council.data_manager)
+    page = client.get(reverse("cases:child_detail", args=[request.child_id])).content.decode()
+    assert reverse("corrections:request", args=[request.pk, "conference_date"]) in page
     response = client.post(
         reverse("corrections:request", args=[request.pk, "conference_date"]),
         {**date_fields("conference_held_on", today), "expected_version": request.version, "reason": "No change."},

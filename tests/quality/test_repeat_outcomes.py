@@ -248,12 +248,12 @@ def test_the_drill_down_lists_the_children_and_logs_each_look(client, council):
     )
     text = response.content.decode()
     assert followed.full_name in text and theirs.full_name not in text
-    assert list(RecordAccess.objects.values_list("child", flat=True)) == [followed.pk]
+    assert list(RecordAccess.objects.values_list("children", flat=True)) == [[followed.pk]]  # one record, the list
     assert client.get(reverse("quality:repeat_outcome_children"), {**QUERY, "measure": "nonsense"}).status_code == 404
 
     client.force_login(council.auditor)
     response = client.get(reverse("quality:repeat_outcome_children"), {**QUERY, "measure": "repeat_within_12_months"})
     assert theirs.full_name in response.content.decode()
-    assert RecordAccess.objects.filter(user=council.auditor, child=theirs).exists()
+    assert RecordAccess.objects.filter(user=council.auditor, children__contains=[theirs.pk]).exists()
     xlsx = client.get(reverse("quality:repeat_outcomes_download", args=["xlsx"]), QUERY)
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
