@@ -1,14 +1,16 @@
 """What the API reads and writes. Serializers translate only: every rule is in the services they call."""
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from audit.models import AuditEvent, RecordAccess
 from cases.codes import ASSESSMENT_FACTORS, CATEGORY_CHOICES
 from cases.models import Child, CPPlan, HowPlanEnded
 from conferences.forms import MAX_PROPOSED_SERVICES, SERVICE_NAME_LENGTH
-from conferences.models import AlternativeRoute, HeadOfServiceGround, HistorySource, State
+from conferences.models import AlternativeRoute, ConferenceOutcome, HeadOfServiceGround, HistorySource, State
 from conferences.transitions import ACTIONS
 from limits.dates import bounded_date_field
+from people.roles import Role
 
 # --- Children and their plans ------------------------------------------------------------------------------------
 
@@ -200,6 +202,26 @@ class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, max_length=10000)
     grounds = serializers.ListField(child=serializers.ChoiceField(choices=HeadOfServiceGround.choices), required=False)
     held_on = bounded_date_field(required=False)
+    outcome = serializers.ChoiceField(
+        choices=ConferenceOutcome.choices, required=False, help_text="record_conference: what the conference decided."
+    )
+    category = serializers.ChoiceField(
+        choices=CATEGORY_CHOICES, required=False, help_text="record_conference, for a plan: its category of abuse."
+    )
+    first_review_due = bounded_date_field(
+        required=False, help_text="record_conference, for a plan: by default the last working day within 3 months."
+    )
+    chair = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(staff__role=Role.CP_CHAIR),
+        required=False,
+        help_text="record_conference, for a plan: the CP chair's username (by default the caller).",
+    )
+    late_reason = serializers.CharField(
+        required=False,
+        max_length=10000,
+        help_text="record_conference: why it was held outside 15 working days of the strategy discussion.",
+    )
 
     # The facts each transition must be given, as service keyword arguments (name in the body: keyword).
     FACTS = {
@@ -213,10 +235,18 @@ class TransitionSerializer(serializers.Serializer):
         "accept": {},
         "agree": {"grounds": "grounds", "rationale": "rationale"},
         "refuse": {"reason": "reason"},
-        "record_conference": {"held_on": "held_on"},
+        "record_conference": {"held_on": "held_on", "outcome": "outcome"},
         "withdraw": {"reason": "reason"},
     }
-    OPTIONAL = {"choose_alternative_route": {"alternatives_considered": "alternatives_considered"}}
+    OPTIONAL = {
+        "choose_alternative_route": {"alternatives_considered": "alternatives_considered"},
+        "record_conference": {
+            "category": "category",
+            "first_review_due": "first_review_due",
+            "chair": "chair",
+            "late_reason": "late_reason",
+        },
+    }
 
     def __init__(self, *args, transition: str = "submit", **kwargs):
         super().__init__(*args, **kwargs)

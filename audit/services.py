@@ -60,6 +60,14 @@ def record_access(user, child, path) -> RecordAccess:
     return RecordAccess.objects.create(user=user, child=child, children=[child.pk], path=path[:300])
 
 
+def record_accesses(user, children, path) -> list[RecordAccess]:
+    """A look at several children's records (a family's history, each sibling's plans): one row each,
+    as `record_access` writes it, in one statement however many."""
+    return RecordAccess.objects.bulk_create(
+        RecordAccess(user=user, child=child, children=[child.pk], path=path[:300]) for child in children
+    )
+
+
 def record_list_access(user, child_ids, path) -> RecordAccess | None:
     """One row naming every child a list, drill-down or export showed (none shown, nothing seen: no row).
 

@@ -21,6 +21,7 @@ from cases.codes import (
     collection_year,
     sex_codes_in,
 )
+from limits.dates import Dated, date_problems
 
 # Not a DfE rule number: the child's record could not be read as the census schema describes it.
 SCHEMA = "schema"
@@ -95,6 +96,33 @@ def unknown_codes(
     bad = [c for c in categories if c not in CATEGORIES_OF_ABUSE]
     bad += [f for f in factors if f not in known]
     return sorted(set(bad))
+
+
+NO_FACTORS_IDENTIFIED = "21"
+
+
+def contradictory_factors(factors: Iterable[str]) -> str | None:
+    """ "No factors identified" (21) beside any other factor says two opposite things: the message, or None."""
+    others = sorted(set(factors) - {NO_FACTORS_IDENTIFIED})
+    if NO_FACTORS_IDENTIFIED in set(factors) and others:
+        return (
+            f"'No factors identified (21)' cannot be chosen with other assessment factors "
+            f"({', '.join(others)}): choose 21 alone, or only the factors identified"
+        )
+    return None
+
+
+def plan_life_violations(
+    start: date, end: date | None, date_of_birth: date | None, expected_date_of_birth: date | None, today: date
+) -> list[RuleViolation]:
+    """A plan's dates within the child's life and not in the future (limits/dates.py, the one place for these)."""
+    dates = [Dated("start_date", "The plan's start date", start, 0)]
+    if end is not None:
+        dates.append(Dated("end_date", "The plan's end date", end, 0))  # their order is rule 8925's
+    problems = date_problems(
+        dates, date_of_birth=date_of_birth, expected_date_of_birth=expected_date_of_birth, today=today
+    )
+    return [RuleViolation(SCHEMA, message) for message in problems.values()]
 
 
 def _overlaps(earlier: tuple[date, date | None], later: tuple[date, date | None], reference_date: date | None) -> bool:
@@ -276,11 +304,17 @@ def child_violations(child, history: Iterable[tuple[date, date | None]] | None =
         if bad:
             detail = f"assessment factor code(s) {', '.join(bad)} not valid in this return's year"
             found.append(RuleViolation(SCHEMA, detail))
+        contradiction = contradictory_factors(plan.assessment_factors)
+        if contradiction:
+            found.append(RuleViolation(SCHEMA, contradiction))
         if plan.start_date is None:
             found.append(broken("8720", "the plan has no start date"))
             continue
         plans.append(plan)
         found += plan_date_violations(plan.start_date, plan.end_date)
+        found += plan_life_violations(
+            plan.start_date, plan.end_date, child.date_of_birth, child.expected_date_of_birth, date.today()
+        )
         found += collection_period_violations(plan.start_date, plan.end_date, reference_date)
         found += review_violations(plan.start_date, plan.review_dates)
         found += death_violations(plan.start_date, plan.end_date, child.death_date)

@@ -18,6 +18,7 @@ from audit.history import UnskippableTrigger, never_deleted, tracked, tracked_pe
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
 from limits import runs
+from limits.dates import Dated, date_problems
 from people.models import Team
 
 
@@ -78,6 +79,11 @@ class Child(models.Model):
     class Meta:
         verbose_name_plural = "children"
         ordering = ["last_name", "first_name", "local_child_id"]
+        # Browsing children in name order, a page at a time, reads the index alone (the id is in it).
+        # The search's trigram indexes are added where PostgreSQL has pg_trgm (cases migration 0014).
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "local_child_id"], include=["id"], name="child_name_order")
+        ]
         triggers = [PLAN_FACTS_FOLLOW_TEAM]
         constraints = [
             models.CheckConstraint(
@@ -311,6 +317,20 @@ class CPPlan(models.Model):
         bad = census_rules.unknown_codes(factors=self.assessment_factors or [], factor_codes=EVERY_ASSESSMENT_FACTOR)
         if bad:
             errors["assessment_factors"] = [f"Unknown assessment factor code(s): {', '.join(bad)}."]
+        contradiction = census_rules.contradictory_factors(self.assessment_factors or [])
+        if contradiction:
+            errors.setdefault("assessment_factors", []).append(f"{contradiction}.")
+        if self.child_id and self.start_date:
+            life = date_problems(
+                [
+                    Dated("start_date", "The plan's start date", self.start_date, 0),
+                    Dated("end_date", "The plan's end date", self.end_date, 0),
+                ],
+                date_of_birth=self.child.date_of_birth,
+                expected_date_of_birth=self.child.expected_date_of_birth,
+            )
+            for field, message in life.items():
+                errors.setdefault(field, []).append(f"{message}.")
         if self.held_by_other_council and not self.other_council:
             errors["other_council"] = ["Enter which council held the plan."]
         if self.child_id and self.start_date and not dates:

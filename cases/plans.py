@@ -1,9 +1,12 @@
-"""Creating and correcting a child's CP plans by hand: the data manager's work, each change with a reason.
+"""Writing a child's CP plans: the one place plans are written by hand.
+
+The data manager creates and corrects plans, each change with a reason; the initial conference starts
+the plan it makes (`plan_start_at_conference`), inside the conference's own action.
 
 The census rules are the model's own (CPPlan.clean, its constraints and the rule 8940 trigger), so a
 plan that breaks one is refused with a message naming the rule, and nothing is written. Every change
-is announced (cases.signals.plan_history_changed) inside its own transaction, so a request that rests
-on the history is marked with it or not at all.
+by the data manager is announced (cases.signals.plan_history_changed) inside its own transaction, so a
+request that rests on the history is marked with it or not at all.
 """
 
 import pghistory
@@ -69,6 +72,27 @@ def plan_create(*, child: Child, user, values: dict, services: list[str] = (), r
         )
         plan_history_changed.send(
             CPPlan, child=child, user=user, change=f"A CP plan starting {plan.start_date:%-d %B %Y} was added."
+        )
+        return plan
+
+
+def plan_start_at_conference(*, child: Child, user, values: dict, services: list[str], description: str) -> CPPlan:
+    """The plan an initial conference makes, on the child's record. The caller is the conference's action: it owns
+    the transaction and has checked who may record the conference. Raises ValidationError naming the census rule
+    the plan would break (an overlap with an earlier plan, most often).
+
+    Not announced as a change of history: the only request resting on it is the one whose conference made it,
+    which closes in the same action (a child has one open request at a time)."""
+    with pghistory.context(user=user.pk, action="create_plan"):
+        Child.objects.select_for_update().get(pk=child.pk)
+        plan = CPPlan(child=child, **values)
+        _save(plan, list(services))
+        record_event(
+            user,
+            "create_plan",
+            child=child,
+            description=description,
+            after={**snapshot(plan, PLAN_FIELDS), "services": _service_names(plan)},
         )
         return plan
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pghistory
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import changed, record_event, snapshot
 from conferences.actions import CORRECTIONS
+from conferences.dates import date_problems_of
 from conferences.errors import ActionRefused, NotPermitted
 from conferences.models import SCREENING_TIMESCALE_WEEKS, ConferenceRequest
 from conferences.transitions import locked_request
@@ -42,10 +42,9 @@ def _problems(request, values) -> dict[str, list[str]]:
         held_on = values["conference_held_on"]
         if held_on is None:
             problems["conference_held_on"] = ["Enter the date the conference was held."]
-        elif held_on > timezone.localdate():
-            problems["conference_held_on"] = ["The conference date cannot be in the future."]
-        elif request.submitted_at and held_on < timezone.localdate(request.submitted_at):
-            problems["conference_held_on"] = ["The conference cannot have been held before the request was submitted."]
+        else:  # the same rules as when it was recorded (conferences/dates.py)
+            typed = {"conference_held_on": held_on}
+            problems.update({field: [text] for field, text in date_problems_of(request, typed).items()})
     return problems
 
 

@@ -340,7 +340,7 @@ def _walk(rng, people, child, target, next_day):
     last = child.plans.order_by("-end_date").first()
     previous_services = list(PlanService.objects.filter(plan=last).values_list("name", flat=True)) if last else []
     services = sorted({rng.choice(SERVICES), *(previous_services[:1])})
-    records.update_proposal(
+    request = records.update_proposal(
         request.pk,
         worker,
         reason="Concerns have returned after a period of stability: "
@@ -433,7 +433,9 @@ def _walk(rng, people, child, target, next_day):
             rationale="A new partner with a history of violence has moved in.",
         )
     if target == "convened":
-        return transitions.record_conference(request.pk, chair, held_on=timezone.localdate())
+        return transitions.record_conference(
+            request.pk, chair, held_on=timezone.localdate(), outcome="cp_plan", category=request.proposed_categories[0]
+        )
     return request
 
 
@@ -442,7 +444,7 @@ def _fill_worker_facts(request, worker, child, services, previous_services):
     records.record_partners_informed(
         request.pk,
         worker,
-        informed_on=today - datetime.timedelta(days=2),
+        informed_on=request.strategy_discussion_date,  # partners are told at the strategy discussion (R3)
         context="Partners told of the previous plan (dates, category, why it ended) at the strategy discussion.",
     )
     records.record_analysis(
@@ -470,5 +472,5 @@ def _fill_worker_facts(request, worker, child, services, previous_services):
         request.pk,
         worker,
         conversation="Talked through how to run the conference and engage the father.",
-        held_on=today - datetime.timedelta(days=1),
+        held_on=today,
     )

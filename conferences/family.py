@@ -9,7 +9,7 @@ known by an expected date of birth only, has no plans of their own: this is the 
 from dataclasses import dataclass
 from datetime import date
 
-from audit.services import record_access
+from audit.services import record_accesses
 from cases.models import Child, CPPlan
 from conferences.step_down import SiblingPlan, is_recent_plan
 
@@ -60,6 +60,4 @@ def sibling_plan_records(histories: list[SiblingHistory]) -> tuple[SiblingPlan, 
 
 def record_family_access(user, histories: list[SiblingHistory], path: str) -> None:
     """A page showing the family's history shows each sibling's plans: each such look is logged against them."""
-    for history in histories:
-        if history.plans:
-            record_access(user, history.sibling, path)
+    record_accesses(user, [history.sibling for history in histories if history.plans], path)

@@ -12,10 +12,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.census_rules import contradictory_factors
 from cases.codes import CATEGORY_CHOICES, FACTOR_CHOICES
-from conferences.models import HistorySource
+from conferences.dates import date_problems_of
+from conferences.models import ConferenceOutcome, HistorySource
 from limits.dates import check_date_bounds
 from limits.text import long_text
+from people.roles import Role
 
 # One save proposes at most this many services, each named in at most this many characters.
 MAX_PROPOSED_SERVICES = 30
@@ -79,8 +82,20 @@ class StateGuardedForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
 
+    # The dates this form types, by form field: the request's model field each one is (conferences/dates.py).
+    dated_fields: dict[str, str] = {}
+
     def initial_from(self, request_obj) -> dict:
         return {}
+
+    def clean(self):
+        """Typed dates against the child's life and the request's other dates: each problem on its own field."""
+        cleaned = super().clean()
+        typed = {model: cleaned[name] for name, model in self.dated_fields.items() if cleaned.get(name)}
+        by_model = {model: name for name, model in self.dated_fields.items()}
+        for model, message in date_problems_of(self.request_obj, typed).items():
+            self.add_error(by_model[model], message)
+        return cleaned
 
 
 def factor_groups(bound_field):
@@ -109,6 +124,7 @@ class ProposalForm(StateGuardedForm):
         label="Assessment factors", choices=FACTOR_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
     services = long_text("Services proposed for the plan", max_length=MAX_PROPOSED_SERVICES * (SERVICE_NAME_LENGTH + 1))
+    dated_fields = {"strategy_discussion_date": "strategy_discussion_date"}
 
     def initial_from(self, request_obj):
         return {
@@ -118,6 +134,12 @@ class ProposalForm(StateGuardedForm):
             "factors": request_obj.proposed_factors,
             "services": "\n".join(service.name for service in request_obj.proposed_services.all()),
         }
+
+    def clean_factors(self):
+        contradiction = contradictory_factors(self.cleaned_data["factors"])
+        if contradiction:
+            raise forms.ValidationError(contradiction)
+        return self.cleaned_data["factors"]
 
     def clean_services(self):
         names = [line.strip() for line in self.cleaned_data["services"].splitlines()]
@@ -144,6 +166,7 @@ class RepeatAnalysisForm(StateGuardedForm):
     plan_length = long_text("2. Length of the previous plan")
     risks = long_text("3. Same or new risks")
     services = long_text("4. Services: what was done, and what will be different")
+    dated_fields = {"partners_informed_on": "partners_informed_on"}
 
     def initial_from(self, request_obj):
         return {
@@ -276,6 +299,7 @@ class ChairConversationForm(StateGuardedForm):
 
     held_on = UKDateField(label="The date of the conversation", not_in_future=True)
     conversation = long_text("What you and the CP chair discussed", rows=8)
+    dated_fields = {"held_on": "cp_chair_conversation_on"}
 
     def initial_from(self, request_obj):
         return {"held_on": request_obj.cp_chair_conversation_on, "conversation": request_obj.cp_chair_conversation}
@@ -296,3 +320,54 @@ class PriorPlanCheckForm(StateGuardedForm):
 
 class WithdrawForm(StateGuardedForm):
     reason = long_text("Why are you withdrawing the request?")
+
+
+def cp_chairs():
+    """Who may have chaired a conference: the council's CP chairs."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff__role=Role.CP_CHAIR)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ConferenceOutcomeForm(StateGuardedForm):
+    """The initial conference: when it was held and what it decided (the plan it made, or the outcome instead)."""
+
+    held_on = UKDateField(label="Date the conference was held", not_in_future=True)
+    late_reason = long_text("Why was the conference held outside 15 working days of the strategy discussion?", rows=3)
+    outcome = forms.ChoiceField(
+        label="What did the conference decide?",
+        choices=ConferenceOutcome.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ChoiceField(
+        label="The plan's category of abuse",
+        choices=[(code, f"{name} ({code})") for code, name in CATEGORY_CHOICES],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    first_review_due = UKDateField(label="Date of the first review conference")
+    chair = forms.ChoiceField(label="Who chaired the conference", required=False)
+    dated_fields = {"held_on": "conference_held_on"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chairs = {str(chair.pk): chair for chair in cp_chairs()}
+        self.fields["chair"].choices = [("", "Choose the chair")] + [
+            (pk, chair.get_full_name() or chair.get_username()) for pk, chair in self.chairs.items()
+        ]
+        if str(user.pk) in self.chairs:
+            self.initial.setdefault("chair", str(user.pk))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "held_on": data["held_on"],
+            "outcome": data["outcome"],
+            "category": data["category"],
+            "first_review_due": data["first_review_due"],
+            "chair": self.chairs.get(data["chair"]),
+            "late_reason": data["late_reason"],
+        }

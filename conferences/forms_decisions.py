@@ -247,16 +247,6 @@ class ReturnForm(DecisionForm):
     questions = _text("Questions the worker must answer")
 
 
-class ConferenceHeldForm(DecisionForm):
-    declaration = actions.RECORD_CONFERENCE
-    held_on = UKDateField(
-        label="Date the conference was held",
-        widget=DateInputWidget,
-        not_in_future=True,
-        help_text="For example, 27 3 2026",
-    )
-
-
 class AgreeForm(DecisionForm):
     declaration = actions.AGREE
     grounds = forms.MultipleChoiceField(

@@ -31,6 +31,14 @@ class AlternativeRoute(models.TextChoices):
     CHILD_IN_NEED = "child_in_need", "Child in Need planning"
 
 
+class ConferenceOutcome(models.TextChoices):
+    """What the initial conference decided: a CP plan, or which plan instead."""
+
+    CP_PLAN = "cp_plan", "A child protection plan"
+    CIN_PLAN = "cin_plan", "No child protection plan: a Child in Need plan"
+    NO_FURTHER_ACTION = "no_further_action", "No child protection plan: no further action"
+
+
 class HistorySource(models.TextChoices):
     THIS_COUNCIL = "this_council", "This council's records"
     OTHER_COUNCILS = "other_councils", "Other councils / CP-IS"
@@ -188,7 +196,26 @@ class ConferenceRequest(ConcurrentTransitionMixin, RequestTransitions, models.Mo
     decision_reason = models.TextField(blank=True)
     returned_questions = models.TextField(blank=True)
 
+    # The screening decision's day: the conference cannot come before it.
+    screened_at = models.DateTimeField(null=True, blank=True)
+
+    # The initial conference and its outcome. A plan made there is the child's CP plan (`plan`), written to
+    # their history by the same action, so the indicators and the next request see it.
     conference_held_on = models.DateField(null=True, blank=True)
+    conference_outcome = models.CharField(max_length=20, choices=ConferenceOutcome.choices, blank=True)
+    plan_category = models.CharField(
+        "the plan's category of abuse (initial)", max_length=3, choices=CATEGORY_CHOICES, blank=True
+    )
+    conference_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_review_due = models.DateField("first review conference by", null=True, blank=True)
+    conference_late_reason = models.TextField(
+        "why the conference was held outside 15 working days of the strategy discussion", blank=True
+    )
+    plan = models.OneToOneField(
+        "cases.CPPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="conference_request"
+    )
 
     # The assessment the request rests on, stored when it is submitted and made stricter (never
     # laxer) each time the prior-plan check is confirmed after the child's history changed
@@ -320,6 +347,34 @@ class Challenge(ConcurrentTransitionMixin, ChallengeSteps, models.Model):
 
     def __str__(self):
         return f"Challenge {self.pk} on request {self.request_id}"
+
+
+class QueueFacts(models.Model):
+    """What the dashboards filter and sort an open request on, kept beside it (conferences/queue.py).
+
+    The assessment is worked out in Python, so a queue of a thousand requests cannot be filtered on a
+    flag or sorted by plan number in the database unless the facts are stored. They are stored here,
+    not on the request, so that keeping them raises neither the request's version (which would refuse
+    the forms people have open) nor its row history.
+    """
+
+    request = models.OneToOneField(
+        ConferenceRequest, on_delete=models.CASCADE, primary_key=True, related_name="queue_facts"
+    )
+    # None when the history cannot be assessed: the row still shows, sorted as plan 0, with no flag.
+    plan_number = models.PositiveSmallIntegerField(null=True)
+    # The Assessment attributes that are true, of those a dashboard filters on (presenters.FLAGS).
+    flags = ArrayField(models.CharField(max_length=40), default=list)
+    # The date the clock that runs out first is due (conferences.timescales.current_deadline).
+    due_on = models.DateField(null=True)
+    # The day they were worked out: the flags that depend on the date are worked out again each night.
+    assessed_on = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "queue facts"
+
+    def __str__(self):
+        return f"Queue facts of request {self.request_id}"
 
 
 class Draft(models.Model):

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import changed, record_event, snapshot
-from cases.census_rules import unknown_codes
+from cases.census_rules import contradictory_factors, unknown_codes
 from cases.models import Child
 from conferences import actions
 from conferences.actions import ChallengeStep, Record
+from conferences.dates import check_request_dates
 from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged
 from conferences.models import (
     OPEN_STATES,
@@ -85,7 +86,27 @@ def _update(request, user, record: Record, values: dict, *, validate=None):
 
 def _codes_valid(request, values):
     bad = unknown_codes(values.get("proposed_categories", []), values.get("proposed_factors", []))
-    return [f"Unknown census code(s): {', '.join(bad)}."] if bad else []
+    if bad:
+        return [f"Unknown census code(s): {', '.join(bad)}."]
+    contradiction = contradictory_factors(values.get("proposed_factors", []))
+    if contradiction:
+        raise ActionRefused(f"{contradiction}.", field_errors={"factors": [f"{contradiction}."]})
+    return []
+
+
+def _dates_valid(names):
+    """A record's validation of its typed dates (conferences/dates.py): `names` maps each model field to the
+    name it is typed in, so a refusal lands on the field."""
+
+    def validate(request, values):
+        check_request_dates(request, {field: values[field] for field in names}, names=names)
+        return []
+
+    return validate
+
+
+def _all(*checks):
+    return lambda request, values: [problem for check in checks for problem in check(request, values)]
 
 
 def update_proposal(
@@ -114,7 +135,7 @@ def _update_proposal(request, user, reason, categories, factors, strategy_discus
             "proposed_factors": sorted(set(factors)),
             "strategy_discussion_date": strategy_discussion_date,
         },
-        validate=_codes_valid,
+        validate=_all(_codes_valid, _dates_valid({"strategy_discussion_date": "strategy_discussion_date"})),
     )
 
 
@@ -249,17 +270,12 @@ def record_partners_informed(
 
 
 def _record_partners_informed(request, user, informed_on, context):
-    def validate(request, values):
-        if values["partners_informed_on"] and values["partners_informed_on"] > timezone.localdate():
-            return ["The date partners were told cannot be in the future."]
-        return []
-
     return _update(
         request,
         user,
         actions.PARTNERS_INFORMED,
         {"partners_informed_on": informed_on, "partners_informed_context": context.strip()},
-        validate=validate,
+        validate=_dates_valid({"partners_informed_on": "partners_informed_on"}),
     )
 
 
@@ -312,6 +328,7 @@ def record_cp_chair_conversation(
             user,
             actions.CP_CHAIR_CONVERSATION,
             {"cp_chair_conversation": conversation.strip(), "cp_chair_conversation_on": held_on},
+            validate=_dates_valid({"cp_chair_conversation_on": "held_on"}),
         )
 
 

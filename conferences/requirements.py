@@ -140,8 +140,27 @@ def questions_written(request) -> list[str]:
     return [] if request.returned_questions.strip() else ["Write the questions the worker must answer."]
 
 
-def conference_date_given(request) -> list[str]:
-    return [] if request.conference_held_on else ["Enter the date the conference was held."]
+def conference_outcome_given(request) -> list[str]:
+    """record_conference: the date, the outcome and, for a plan, its category, first review and chair; a reason
+    when the conference was held outside the statutory 15 working days."""
+    from conferences.dates import outside_statutory_timescale
+    from conferences.models import ConferenceOutcome
+
+    missing = []
+    if not request.conference_held_on:
+        missing.append("Enter the date the conference was held.")
+    elif outside_statutory_timescale(request, request.conference_held_on) and not request.conference_late_reason:
+        missing.append("The conference was held outside 15 working days of the strategy discussion: give the reason.")
+    if not request.conference_outcome:
+        missing.append("Say whether a child protection plan was made.")
+    elif request.conference_outcome == ConferenceOutcome.CP_PLAN:
+        if not request.plan_category:
+            missing.append("Choose the plan's category of abuse.")
+        if not request.first_review_due:
+            missing.append("Enter the date of the first review conference.")
+        if not request.conference_chair_id:
+            missing.append("Choose who chaired the conference.")
+    return missing
 
 
 def route_and_rationale_given(request) -> list[str]:

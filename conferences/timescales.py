@@ -15,6 +15,8 @@ The clocks:
 - statutory: the initial conference within 15 working days of the strategy discussion
   (ConferenceRequest.strategy_discussion_date); it runs until the conference is held, through every
   stage, and is never configurable;
+- the first review conference of a plan: within 3 calendar months of the initial conference that made it
+  (the form proposes the last working day within them);
 - local, from the day a stage was entered (settings.GATEKEEPING_TIMESCALES overrides the defaults):
   manager discussion 2, CP chair screening 2, Head of Service sign-off 2; a challenge's response 10
   and its resolution 20, both from the day it was issued.
@@ -25,12 +27,14 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
 from conferences.stages import OPEN_STATES, STAGES, ChallengeState, State
 
 STATUTORY_CONFERENCE_WORKING_DAYS = 15
+FIRST_REVIEW_MONTHS = 3
 
 CONFERENCE = "conference"
 CHALLENGE_RESPONSE = "challenge_response"
@@ -130,6 +134,19 @@ def describe_remaining(remaining: int) -> str:
 
 def _working_days(n: int) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
+
+
+def latest_first_review(conference_on: date) -> date:
+    """The last day the first review conference may be held: 3 calendar months after the initial conference."""
+    return conference_on + relativedelta(months=FIRST_REVIEW_MONTHS)
+
+
+def default_first_review(conference_on: date) -> date:
+    """The first review date a form proposes: the last working day within the 3 months."""
+    day = latest_first_review(conference_on)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 # --- Timescales (settings) --------------------------------------------------------------------

@@ -7,23 +7,38 @@ the decision's facts, checks that everything the declaration needs is there, mov
 and writes one audit event under the declared event name. Any refusal rolls the whole action back.
 """
 
+import copy
 from contextlib import contextmanager
 
 import pghistory
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from audit.services import changed, record_event, snapshot
+from cases.codes import CATEGORIES_OF_ABUSE
+from cases.models import PlanSource
+from cases.plans import plan_start_at_conference
 from conferences import actions
 from conferences import requirements as needs
 from conferences.actions import ACTIONS as ACTIONS  # the declarations by name, for callers listing them
 from conferences.actions import Transition
 from conferences.assessment import AssessmentError
+from conferences.dates import check_request_dates, outside_statutory_timescale
 from conferences.errors import ActionRefused, NotFound, NotPermitted, RequestChanged, StaleVersion
-from conferences.models import AlternativeRoute, ConferenceRequest, HeadOfServiceGround, HistorySource
-from conferences.selectors import changes_since, gating_assessment
+from conferences.models import (
+    AlternativeRoute,
+    ConferenceOutcome,
+    ConferenceRequest,
+    HeadOfServiceGround,
+    HistorySource,
+)
+from conferences.selectors import assessment_for, changes_since, gating_assessment
 from conferences.stages import State
+from conferences.timescales import default_first_review, latest_first_review
+from limits.dates import long_date
+from people.roles import Role, role_of
 
 
 @contextmanager
@@ -218,7 +233,8 @@ def decline(request_id, user, *, reason, expected_state=None, expected_version=N
 def accept(request_id, user, *, expected_state=None, expected_version=None):
     """The CPC accepts: to be convened for a second plan, to the Head of Service for a third or later."""
     with locked_request(request_id, expected_state, expected_version) as request:
-        return _take(request, user, actions.ACCEPT, facts={"screened_by": user}, args=(_assessed(request),))
+        facts = {"screened_by": user, "screened_at": timezone.now()}
+        return _take(request, user, actions.ACCEPT, facts=facts, args=(_assessed(request),))
 
 
 def agree(request_id, user, *, grounds, rationale, expected_state=None, expected_version=None):
@@ -248,17 +264,106 @@ def refuse(request_id, user, *, reason, expected_state=None, expected_version=No
     )
 
 
-def record_conference(request_id, user, *, held_on, expected_state=None, expected_version=None):
-    if held_on and held_on > timezone.localdate():
-        raise ActionRefused("The conference date cannot be in the future.")
-    return _transition(
-        request_id,
-        user,
-        actions.RECORD_CONFERENCE,
-        expected_state=expected_state,
-        expected_version=expected_version,
-        facts={"conference_held_on": held_on},
-    )
+def record_conference(
+    request_id,
+    user,
+    *,
+    held_on,
+    outcome,
+    category="",
+    first_review_due=None,
+    chair=None,
+    late_reason="",
+    expected_state=None,
+    expected_version=None,
+):
+    """The initial conference and what it decided. A plan made there starts on the conference's date and is
+    written to the child's history in this same action (cases/plans.py), with the proposed factors and
+    services, so the child's record, the indicators and the next request's assessment all see it. Without a
+    first review date, the last working day within 3 months is taken; the chair defaults to the person recording
+    it. No plan: the outcome (a Child in Need plan, or no further action) is recorded."""
+    outcome = ConferenceOutcome(outcome) if outcome else ""
+    made = outcome == ConferenceOutcome.CP_PLAN
+    with locked_request(request_id, expected_state, expected_version) as request:
+        refusal = actions.RECORD_CONFERENCE.refusal(user, request)
+        if refusal:
+            raise NotPermitted(refusal)
+        check_request_dates(request, {"conference_held_on": held_on}, names={"conference_held_on": "held_on"})
+        if made:
+            chair = chair or user
+            _check_plan_facts(request, held_on, category, first_review_due, chair)
+            if held_on and first_review_due is None:
+                first_review_due = default_first_review(held_on)
+        late = outside_statutory_timescale(request, held_on)
+        facts = {
+            "conference_held_on": held_on,
+            "conference_outcome": outcome,
+            "plan_category": category if made else "",
+            "first_review_due": first_review_due if made else None,
+            "conference_chair": chair if made else None,
+            "conference_late_reason": late_reason.strip() if late else "",
+        }
+        if made and not actions.RECORD_CONFERENCE.missing(_with(request, facts)):
+            facts["plan"] = _start_plan(request, user, held_on, category)
+        return _take(request, user, actions.RECORD_CONFERENCE, facts=facts)
+
+
+def _with(request, facts):
+    """The request as it would be with `facts`, to ask what is missing before writing anything."""
+    proposed = copy.copy(request)
+    for field, value in facts.items():
+        setattr(proposed, field, value)
+    return proposed
+
+
+def _check_plan_facts(request, held_on, category, first_review_due, chair):
+    problems = {}
+    if category and category not in CATEGORIES_OF_ABUSE:
+        problems["category"] = f"Choose one of the categories of abuse: {', '.join(CATEGORIES_OF_ABUSE)}."
+    if held_on and first_review_due:
+        latest = latest_first_review(held_on)
+        if not held_on < first_review_due <= latest:
+            problems["first_review_due"] = (
+                f"The date of the first review conference must be after the conference and on or before "
+                f"{long_date(latest)}, 3 months after it."
+            )
+    if role_of(chair) != Role.CP_CHAIR:
+        problems["chair"] = "The conference is chaired by a CP chair: choose one."
+    if problems:
+        raise ActionRefused(list(problems.values()), field_errors={k: [v] for k, v in problems.items()})
+
+
+def _previous_plans_on(request, day):
+    """The child's previous plans on the conference's day: the new plan's NumberOfPreviousCPP."""
+    try:
+        return assessment_for(request, on_date=day).previous_plans
+    except AssessmentError as error:
+        raise ActionRefused(f"The child's plan history cannot be assessed: {error}") from None
+
+
+def _start_plan(request, user, held_on, category):
+    """The plan the conference made, on the child's record; a census rule it breaks is the date's problem."""
+    values = {
+        "start_date": held_on,
+        "initial_category": category,
+        "latest_category": category,
+        "assessment_factors": sorted(request.proposed_factors),
+        "declared_previous_plans": _previous_plans_on(request, held_on),
+        "source": PlanSource.CONFERENCE,
+        "source_date": held_on,
+    }
+    services = [service.name for service in request.proposed_services.all()]
+    try:
+        return plan_start_at_conference(
+            child=request.child,
+            user=user,
+            values=values,
+            services=services,
+            description=f"Made at the initial conference (request {request.pk})",
+        )
+    except ValidationError as error:
+        problems = [message for messages in error.message_dict.values() for message in messages]
+        raise ActionRefused(problems, field_errors={"held_on": problems}) from None
 
 
 def withdraw(request_id, user, *, reason, expected_state=None, expected_version=None):

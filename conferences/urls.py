@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conferences.views import requests
+from conferences.views import conference, requests
 
 urlpatterns = [
     path("start/<int:child_pk>/", requests.start, name="start"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/check/", requests.check_answers, name="check_answers"),
     path("<int:pk>/prior-plan-check/", requests.prior_plan_check, name="prior_plan_check"),
     path("<int:pk>/withdraw/", requests.withdraw, name="withdraw"),
+    path("<int:pk>/conference/", conference.record_conference, name="record_conference"),
 ]

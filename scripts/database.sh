@@ -3,5 +3,5 @@
 if [ -z "${DATABASE_URL:-}" ]; then
   DATABASE_URL=$(.venv/bin/python -m repeatplans.embedded_db start)
   export DATABASE_URL
-  echo "Using the embedded PostgreSQL in var/pgdata ('make stop' stops it)."
+  echo "Using the embedded PostgreSQL in var/pgdata ('make stop' stops it)." >&2
 fi

@@ -230,6 +230,10 @@ OBJECT_VIEWS = [
     ),
     ObjectView("prior-plan check", request_url("conferences:prior_plan_check"), ok=frozenset(), forbidden=SEES_NORTH),
     ObjectView("withdraw", request_url("conferences:withdraw"), ok=TEAM | AREA, forbidden=COUNCIL_WIDE),
+    # Only once the request is ready to convene, and then only for a CP chair.
+    ObjectView(
+        "record the conference", request_url("conferences:record_conference"), ok=frozenset(), forbidden=SEES_NORTH
+    ),
     # At screening the CP chair screens and the CP Manager is consulted; the others may look but not decide.
     ObjectView(
         "decision page",
@@ -459,7 +463,14 @@ OBJECT_ACTIONS = [
         rationale="New risks.",
     ),
     decision("refuse", "head_of_service_signoff", {"head_of_service"}, reason="Nothing has changed."),
-    decision("record_conference", "ready_to_convene", {"cp_chair"}, **date_fields("held_on", today())),
+    worker_form(
+        "record the conference",
+        "ready_to_convene",
+        request_url("conferences:record_conference"),
+        {"cp_chair"},
+        outcome="no_further_action",
+        **date_fields("held_on", today()),
+    ),
     # Challenge and resolution (R11): the child's team manager answers, a CP chair resolves or escalates.
     challenge_step("respond", "challenge_issued", {"team_manager"}, response="Actions are in place now."),
     challenge_step("escalate", "challenge_issued", {"cp_chair"}, resolution="To the Head of Service."),

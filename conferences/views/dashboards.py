@@ -3,11 +3,9 @@
 Due dates and days remaining come from conferences.timescales (working days), days waiting from the
 day the request entered its stage.
 
-Each queue is read in a fixed number of queries however long it is: the plan history, its services
-and the proposed services are prefetched and the siblings counted in the same query, so the one
-assessment (conferences.selectors.try_assessment) runs in Python for every row. Filtering on a flag
-and sorting on the plan number therefore also happen in Python, over the whole queue, before the
-page is cut.
+The queue is filtered, sorted and cut into pages by the database (conferences/queue.py), on the facts
+kept beside each open request; only the page shown is assessed (conferences.selectors.try_assessment),
+its plan history, services and siblings read in a fixed number of queries however long the queue is.
 """
 
 from dataclasses import dataclass
@@ -15,8 +13,6 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -28,13 +24,13 @@ from conferences.forms_decisions import DashboardFilterForm
 from conferences.models import Challenge, ConferenceRequest
 from conferences.permissions import requests_visible_to
 from conferences.presenters import FLAGS, FlagTag, flag_tags
+from conferences.queue import DEFAULT_SORT, assessable, filtered, ordering, queue_summary
 from conferences.selectors import try_assessment
 from conferences.timescales import Deadline, challenge_deadline, current_deadline
 from conferences.views.decisions import request_page_url
 from people.roles import Role, role_of
 
 PAGE_SIZE = 25
-DEFAULT_SORT = "due"
 
 # The stages each role decides on or oversees, and who sees open challenges: conferences/stages.py says
 # who acts at each stage, and these follow from it.
@@ -66,56 +62,39 @@ class QueueRow:
     def url(self) -> str:
         return request_page_url(self.request)
 
-    def has_flag(self, key: str) -> bool:
-        return self.assessment is not None and bool(getattr(self.assessment, key))
+
+def queue_of(user, states):
+    """The requests at `states` that this person may see (a queryset: nothing is read yet)."""
+    return requests_visible_to(user, ConferenceRequest.objects.filter(state__in=states))
 
 
-def queue_queryset(user, states):
-    """The requests at `states` that this person may see, with everything a row needs, in fixed queries."""
-    siblings = (
-        Child.objects.filter(family_id=OuterRef("child__family_id"))
-        .exclude(pk=OuterRef("child_id"))
-        .order_by()
-        .values("family_id")
-        .annotate(count=Count("pk"))
-        .values("count")
+def row_of(request, today: date) -> QueueRow:
+    """One row of the page shown, assessed as the request page would assess it."""
+    assessment, problem = try_assessment(request, siblings=request.sibling_count)
+    waiting = (today - timezone.localdate(request.stage_entered_at)).days
+    return QueueRow(request, assessment, problem, waiting, current_deadline(request, today))
+
+
+def queue_page(queue, page_number, today: date, *, sort=DEFAULT_SORT, **filters):
+    """The page asked for of the queue, filtered and sorted by the database; only its rows are assessed."""
+    shown = assessable(filtered(queue, **filters).select_related("child__team", "submitted_by")).order_by(
+        *ordering(sort)
     )
-    queryset = ConferenceRequest.objects.filter(state__in=states)
-    return (
-        requests_visible_to(user, queryset)
-        .select_related("child__team", "submitted_by")
-        .prefetch_related("child__plans__services", "proposed_services")
-        .annotate(sibling_count=Coalesce(Subquery(siblings, output_field=IntegerField()), Value(0)))
+    page = Paginator(shown, PAGE_SIZE).get_page(page_number)
+    page.object_list = [row_of(request, today) for request in page.object_list]
+    return page
+
+
+def teams_in(queue):
+    """The teams of the children in the queue, for the team filter: (id, name), by name."""
+    # Read from the queue's own rows (a thousand at most), not by asking each team whether it has one.
+    teams = (
+        queue.filter(child__team__isnull=False)
+        .order_by("child__team__name", "child__team_id")
+        .values_list("child__team_id", "child__team__name")
+        .distinct()
     )
-
-
-def queue_rows(user, states, today: date | None = None) -> list[QueueRow]:
-    today = today or timezone.localdate()
-    rows = []
-    for request in queue_queryset(user, states):
-        assessment, problem = try_assessment(request, siblings=request.sibling_count)
-        waiting = (today - timezone.localdate(request.stage_entered_at)).days
-        rows.append(QueueRow(request, assessment, problem, waiting, current_deadline(request, today)))
-    return rows
-
-
-SORT_KEYS = {
-    "due": lambda row: (row.deadline is None, row.deadline.due if row.deadline else None),
-    "waiting": lambda row: row.days_waiting,
-    "plan": lambda row: row.assessment.plan_number if row.assessment else 0,
-    "child": lambda row: (row.child.last_name.lower(), row.child.first_name.lower(), row.child.local_child_id),
-}
-
-
-def filter_and_sort(rows, *, stage="", flag="", team="", sort="") -> list[QueueRow]:
-    if stage:
-        rows = [row for row in rows if row.request.state == stage]
-    if flag:
-        rows = [row for row in rows if row.has_flag(flag)]
-    if team:
-        rows = [row for row in rows if str(row.child.team_id) == team]
-    sort = sort or DEFAULT_SORT
-    return sorted(rows, key=SORT_KEYS[sort.lstrip("-")], reverse=sort.startswith("-"))
+    return [(str(pk), name) for pk, name in teams]
 
 
 def open_challenges(user):
@@ -147,41 +126,38 @@ def dashboard(http_request):
     role = role_of(user)
     states = QUEUES.get(role, [])
     today = timezone.localdate()
-    rows = queue_rows(user, states, today) if states else []
-    teams = sorted(
-        {(str(row.child.team_id), row.child.team.name) for row in rows if row.child.team_id}, key=lambda team: team[1]
-    )
+    queue = queue_of(user, states)
     filters = DashboardFilterForm(
         http_request.GET,
         stages=[(state.value, state.label) for state in states],
         flags=[(tag.key, tag.words) for tag in FLAGS],
-        teams=teams,
+        teams=teams_in(queue) if states else [],
     )
     sort = filters.value("sort") or DEFAULT_SORT
-    shown = filter_and_sort(
-        rows, stage=filters.value("stage"), flag=filters.value("flag"), team=filters.value("team"), sort=sort
-    )
-    page = Paginator(shown, PAGE_SIZE).get_page(http_request.GET.get("page"))
+    chosen = {name: filters.value(name) for name in ("stage", "flag", "team")}
+    summary = queue_summary(queue, today) if states else {"size": 0, "overdue": 0}
+    page = queue_page(queue, http_request.GET.get("page"), today, sort=sort, **chosen) if states else None
     challenges = (
         [(challenge, challenge_deadline(challenge, today)) for challenge in open_challenges(user)]
         if role in CHALLENGE_ROLES
         else []
     )
-    listed = [row.request.child_id for row in page] + [challenge.request.child_id for challenge, _ in challenges]
+    shown = [row.request.child_id for row in page] if page else []
+    listed = shown + [challenge.request.child_id for challenge, _ in challenges]
     record_list_access(user, listed, http_request.get_full_path())
     context = {
         "role": role,
         "title": stages.queue_title(role),
         "watching": role == Role.TEAM_MANAGER,
         "states": states,
-        "queue_size": len(rows),
+        "queue_size": summary["size"],
         "page_obj": page,
         "filters": filters,
-        "filtered": any(filters.value(name) for name in ("stage", "flag", "team")),
-        "shown_count": len(shown),
+        "filtered": any(chosen.values()),
+        "shown_count": page.paginator.count if page else 0,
         "sort": sort,
         "sort_links": _sort_links(sort),
-        "overdue_count": sum(1 for row in rows if row.overdue),
+        "overdue_count": summary["overdue"],
         "challenges": challenges,
         "overdue_challenges": sum(1 for _, deadline in challenges if deadline and deadline.is_overdue),
     }

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cases.models import CPPlan
 from conferences import drafts, transitions
 from conferences import forms_decisions as decision_forms
-from conferences.actions import ACTIONS, RECORDS
+from conferences.actions import ACTIONS, RECORD_CONFERENCE, RECORDS
 from conferences.errors import ActionRefused, NotPermitted, RequestChanged, StaleVersion, http_status
 from conferences.models import (
     AlternativeRoute,
@@ -210,6 +210,10 @@ def decision_tasks(user, request_obj, drafted=frozenset()) -> list[Task]:
             continue
         status = IN_PROGRESS if name in drafted else NOT_STARTED
         tasks.append(Task(name, declared.title, status, task_url(request_obj, name)))
+    # The conference and its outcome have a page of their own (conferences/views/conference.py).
+    if RECORD_CONFERENCE.available_for(user, request_obj):
+        url = reverse("conferences:record_conference", args=[request_obj.pk])
+        tasks.append(Task(RECORD_CONFERENCE.name, RECORD_CONFERENCE.title, NOT_STARTED, url))
     return tasks
 
 

@@ -26,6 +26,7 @@ from conferences.actions import (
     CONFIRM_PREVIOUS_PLAN,
     ISSUE_CHALLENGE,
     RECONFIRM_PRIOR_PLAN_CHECK,
+    RECORD_CONFERENCE,
     SUBMIT,
     WITHDRAW,
 )
@@ -55,6 +56,8 @@ def request_queryset():
         "child__allocated_worker",
         "created_by",
         "submitted_by",
+        "conference_chair",
+        "plan",
     ).prefetch_related(
         "child__plans__services",
         "proposed_services",
@@ -101,6 +104,19 @@ def keep_typed_text(form, refusal):
     form.changes = changes_since(now, int(seen)) if seen.isdigit() else []
 
 
+def add_refusal(form, refusal):
+    """A refusal's problems on the form: each on the field it is about, where the form has it; the rest above."""
+    on_fields = set()
+    for name, problems in refusal.field_errors.items():
+        if name in form.fields:
+            for problem in problems:
+                form.add_error(name, problem)
+            on_fields.update(problems)
+    for problem in refusal.problems:
+        if problem not in on_fields:
+            form.add_error(None, problem)
+
+
 def attempt(form, action):
     """Run a service; a refusal becomes the form's errors, and the answer is the status to reply with."""
     try:
@@ -108,8 +124,7 @@ def attempt(form, action):
     except ActionRefused as refusal:
         if isinstance(refusal, RequestChanged):
             keep_typed_text(form, refusal)
-        for problem in refusal.problems:
-            form.add_error(None, problem)
+        add_refusal(form, refusal)
         return http_status(refusal)
     return None
 
@@ -482,7 +497,10 @@ def request_detail(http_request, pk):
             {CONFIRM_PREVIOUS_PLAN.name, CONFIRM_NO_PREVIOUS_PLAN.name, RECONFIRM_PRIOR_PLAN_CHECK.name} & set(actions)
         ),
         "may_withdraw": WITHDRAW.name in actions,
-        "decisions": [ACTIONS[name].offer for name in actions if ACTIONS[name].offer],
+        "decisions": [
+            ACTIONS[name].offer for name in actions if ACTIONS[name].offer and name != RECORD_CONFERENCE.name
+        ],
+        "may_record_conference": RECORD_CONFERENCE.name in actions,
         "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
         "timeline": timeline(request_obj),
         "corrections": corrections_of(request_obj),

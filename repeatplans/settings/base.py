@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    "refresh-queues": {
+        "task": "conferences.tasks.refresh_queues",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # The notifications' outbox: whatever could not be queued (broker down) or delivered (mail down).
     "deliver-waiting-notifications": {
         "task": "notifications.tasks.deliver_waiting_notifications",

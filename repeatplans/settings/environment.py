@@ -17,12 +17,18 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
-if not DATABASE_URL:
+# manage.py sets this for the commands that never read a database (help, collectstatic, check, ...),
+# so that they run with none given, and start none.
+WITHOUT_DATABASE = env.bool("DJANGO_WITHOUT_DATABASE", default=False)
+if DATABASE_URL:
+    DATABASE = env.db_url_config(DATABASE_URL)
+elif WITHOUT_DATABASE:
+    DATABASE = {"ENGINE": "django.db.backends.dummy"}
+else:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set: give it as postgres://USER:PASSWORD@HOST:PORT/NAME "
         "(make run and make test start the embedded server and set it for you)."
     )
-DATABASE = env.db_url_config(DATABASE_URL)
 # A read replica of the same database (PostgreSQL streaming replication), where reports, their
 # drill-downs and exports read; empty: they read from DATABASE_URL like everything else.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")

@@ -202,7 +202,7 @@ def test_the_team_manager_corrects_the_analysis(client, council):
 def test_the_data_manager_corrects_the_conference_date(client, council):
     request = at_ready_to_convene(council)
     today = timezone.localdate()
-    transitions.record_conference(request.pk, council.cp_chair, held_on=today)
+    transitions.record_conference(request.pk, council.cp_chair, held_on=today, outcome="no_further_action")
     request.refresh_from_db()
     client.force_login(council.data_manager)
     page = client.get(reverse("cases:child_detail", args=[request.child_id])).content.decode()

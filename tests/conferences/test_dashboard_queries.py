@@ -7,13 +7,16 @@ waiting, and each row's assessment reads the child's whole plan history.
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences import records
-from conferences.models import State
+from conferences import records, transitions
+from conferences.models import QueueFacts, State
+from conferences.queue import refresh_queue_facts
+from conferences.tasks import refresh_queues
 from conferences.views.dashboards import PAGE_SIZE
 from tests.factories import (
     ChildFactory,
@@ -23,12 +26,14 @@ from tests.factories import (
     PlanServiceFactory,
     ProposedServiceFactory,
 )
+from tests.page_cost import assert_same_cost, page_cost
 
 DASHBOARD = reverse("decisions:dashboard")
 # The fixed cost of the page: the session, the user and their role, their model permissions (for the
-# visibility filter), the queue and its three prefetches (plans, their services, proposed services), and
-# the open challenges for those who see them, and the one record naming the children shown.
-MAX_QUERIES = 11
+# visibility filter), the queue's teams, its size and overdue count, the rows matching the filters, the
+# page shown and its three prefetches (plans, their services, proposed services), the open challenges
+# for those who see them, and the one record naming the children shown.
+MAX_QUERIES = 14
 
 
 def waiting_request(
@@ -83,24 +88,24 @@ def queries_for(client, url=DASHBOARD):
         ("head_of_service", State.HEAD_OF_SERVICE_SIGNOFF),
     ],
 )
-def test_the_dashboard_costs_the_same_queries_for_2_or_20_rows(
-    client, council, django_assert_max_num_queries, user, state
+@pytest.mark.parametrize("query", [{}, {"sort": "-plan"}, {"flag": "similar_concerns", "sort": "child"}])
+def test_the_dashboard_costs_the_same_queries_for_1_or_30_rows_and_writes_one_access_record(
+    client, council, django_assert_max_num_queries, user, state, query
 ):
     family = FamilyFactory()
-    for _ in range(2):
-        waiting_request(council, state=state, plans=2, family=family)
+    waiting_request(council, state=state, plans=2, family=family)
     client.force_login(getattr(council, user))
     client.get(DASHBOARD)  # warms the content-type cache, which a running server holds already
     with django_assert_max_num_queries(MAX_QUERIES):
-        few, response = queries_for(client)
-    assert len(rows_of(response)) == 2
+        few = page_cost(client, DASHBOARD, query)
+    assert len(rows_of(few.response)) == 1
 
-    for index in range(18):
+    for index in range(29):
         waiting_request(council, state=state, plans=1 + index % 3, family=family if index % 2 else None)
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many, response = queries_for(client)
-    assert len(rows_of(response)) == 20
-    assert many == few
+    many = page_cost(client, DASHBOARD, query)
+    assert len(rows_of(many.response)) == PAGE_SIZE
+    assert many.response.context["shown_count"] == 30
+    assert_same_cost(few, many, access_records=1)
 
 
 def test_rows_carry_the_assessment_of_each_request(client, council):
@@ -246,3 +251,47 @@ def test_overdue_requests_are_counted_and_tagged_by_working_days(client, council
     assert rows[late.pk].deadline.summary.endswith("overdue")
     assert "1 overdue" in response.content.decode()
     assert [row.request.pk for row in rows_of(client.get(DASHBOARD, {"sort": "-due"}))] == [fresh.pk, late.pk]
+
+
+def test_the_filter_and_the_sort_reach_past_the_first_page(client, council):
+    """The database filters and sorts the whole queue before the page is cut, not the page after."""
+    for _ in range(PAGE_SIZE):
+        waiting_request(council, plans=1, last_end=timezone.localdate() - datetime.timedelta(days=800))
+    third = waiting_request(council, plans=3, last_end=timezone.localdate() - datetime.timedelta(days=800))
+    close = waiting_request(council, plans=1, last_end=timezone.localdate() - datetime.timedelta(days=60))
+    client.force_login(council.area_manager)
+    assert [row.request.pk for row in rows_of(client.get(DASHBOARD, {"flag": "within_12_months"}))] == [close.pk]
+    assert rows_of(client.get(DASHBOARD, {"sort": "-plan"}))[0].request.pk == third.pk
+    assert rows_of(client.get(DASHBOARD, {"sort": "plan", "page": "2"}))[-1].request.pk == third.pk
+
+
+def test_the_facts_follow_a_correction_of_the_childs_plans(council):
+    request = waiting_request(council, plans=1, last_end=timezone.localdate() - datetime.timedelta(days=800))
+    assert request.queue_facts.plan_number == 2
+    CPPlanFactory(
+        child=request.child,
+        start_date=timezone.localdate() - datetime.timedelta(days=200),
+        end_date=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    request.queue_facts.refresh_from_db()
+    assert request.queue_facts.plan_number == 3
+    assert "within_12_months" in request.queue_facts.flags
+
+
+def test_the_nightly_run_takes_in_what_changes_with_the_date_alone(council):
+    """A year after the last plan ended the request is no longer "within 12 months", with nothing saved."""
+    last_end = timezone.localdate() - datetime.timedelta(days=360)
+    request = waiting_request(council, plans=1, last_end=last_end)
+    assert {"within_12_months", "close_scrutiny"} <= set(request.queue_facts.flags)
+
+    refresh_queue_facts(today=last_end + relativedelta(years=1))
+    request.queue_facts.refresh_from_db()
+    assert request.queue_facts.flags == ["similar_concerns"]
+    assert request.queue_facts.assessed_on == last_end + relativedelta(years=1)
+    assert refresh_queues() == 1
+
+
+def test_a_request_that_leaves_the_queues_leaves_its_facts(council):
+    request = waiting_request(council)
+    transitions.withdraw(request.pk, council.social_worker, reason="The family moved away.")
+    assert not QueueFacts.objects.filter(request=request).exists()

@@ -315,19 +315,6 @@ def test_a_challenge_without_its_text_or_date_names_both(client, council):
     assert not Challenge.objects.exists()
 
 
-def test_chair_records_the_conference(client, council, at_screening):
-    screened(council, at_screening)
-    request = transitions.accept(at_screening.pk, council.cp_chair)
-    client.force_login(council.cp_chair)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = post(client, request, "record_conference", **date_fields("held_on", tomorrow))
-    assert response.status_code == 400
-    assert "must be today or in the past" in response.content.decode()
-    response = post(client, request, "record_conference", **date_fields("held_on", timezone.localdate()))
-    assert response.status_code == 302
-    assert reload(request).state == State.CONVENED
-
-
 # The Head of Service (R10).
 
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import CPPlan, ImportRun
@@ -97,12 +98,19 @@ def test_a_sign_off_already_given_is_kept_and_the_conference_waits_for_the_check
     )
     correct_first_plan(council, child)
     with pytest.raises(ActionRefused, match=HELD):
-        transitions.record_conference(request.pk, council.cp_chair, held_on=journeys.ON)
+        transitions.record_conference(
+            request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+        )
     request = reconfirm(council, request)
     assert request.state == State.READY_TO_CONVENE
     assert request.head_of_service_decided_by == council.head_of_service
     assert request.head_of_service_grounds == ["risks_significantly_different"]
-    assert transitions.record_conference(request.pk, council.cp_chair, held_on=journeys.ON).state == State.CONVENED
+    assert (
+        transitions.record_conference(
+            request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+        ).state
+        == State.CONVENED
+    )
 
 
 def test_a_plan_added_after_acceptance_sends_the_request_to_the_head_of_service(council):
@@ -139,7 +147,9 @@ def test_a_first_plan_that_turns_out_a_repeat_goes_to_the_manager_discussion(cli
     page = client.get(reverse("conferences:request_detail", args=[request.pk])).content.decode()
     assert "History changed" in page and "A CP plan starting 1 January 2020 was added." in page
     with pytest.raises(ActionRefused, match=HELD):
-        transitions.record_conference(request.pk, council.cp_chair, held_on=journeys.ON)
+        transitions.record_conference(
+            request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+        )
     assert reconfirm(council, request).state == State.MANAGER_DISCUSSION
 
 

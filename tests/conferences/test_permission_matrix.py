@@ -133,7 +133,9 @@ TRANSITIONS = {
     ),
     "record_conference": (
         lambda council: request_at(council, State.READY_TO_CONVENE),
-        lambda pk, user: transitions.record_conference(pk, user, held_on=timezone.localdate()),
+        lambda pk, user: transitions.record_conference(
+            pk, user, held_on=timezone.localdate(), outcome="no_further_action"
+        ),
     ),
     "withdraw": (
         lambda council: request_at(council, State.CPC_SCREENING),

@@ -115,7 +115,7 @@ def test_partners_cannot_have_been_told_in_the_future(council, screening):
         informed_on=in_days(1),
         context="Told.",
     )
-    assert problems == ["The date partners were told cannot be in the future."]
+    assert problems == ["The date partners were told must be today or in the past"]
 
 
 @pytest.mark.parametrize("weeks, accepted", [(0, False), (1, True), (104, True), (105, False)])
@@ -244,7 +244,9 @@ def test_a_challenge_can_be_escalated_without_an_answer(council, challenge):
 def test_an_open_challenge_never_holds_up_the_conference(council, screening, challenge):
     journeys.screened(council, screening)
     request = transitions.accept(screening.pk, council.cp_chair)
-    request = transitions.record_conference(request.pk, council.cp_chair, held_on=timezone.localdate())
+    request = transitions.record_conference(
+        request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+    )
     assert request.state == State.CONVENED
     assert Challenge.objects.get(pk=challenge.pk).state == ChallengeState.ISSUED
 

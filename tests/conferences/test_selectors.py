@@ -14,7 +14,7 @@ def test_a_convened_request_keeps_its_assessment_after_the_new_plan_starts(counc
     screened(council, request)
     transitions.accept(request.pk, council.cp_chair)
     today = timezone.localdate()
-    request = transitions.record_conference(request.pk, council.cp_chair, held_on=today)
+    request = transitions.record_conference(request.pk, council.cp_chair, held_on=today, outcome="no_further_action")
 
     CPPlanFactory(child=child, start_date=today, end_date=None)
 

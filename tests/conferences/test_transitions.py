@@ -462,23 +462,7 @@ def test_return_for_information_needs_questions_and_the_worker_can_resubmit(coun
     assert transitions.proceed(request.pk, council.area_manager, **PROCEED).state == State.CPC_SCREENING
 
 
-@pytest.fixture
-def convening(council):
-    return journeys.checked(council, ChildFactory(team=council.north_team))
-
-
-def test_record_conference_needs_a_date_not_in_the_future(council, convening):
-    chair = council.cp_chair
-    assert assert_refused_changes_nothing(convening, transitions.record_conference, chair, held_on=None) == [
-        "Enter the date the conference was held."
-    ]
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert assert_refused_changes_nothing(convening, transitions.record_conference, chair, held_on=tomorrow) == [
-        "The conference date cannot be in the future."
-    ]
-    request = transitions.record_conference(convening.pk, chair, held_on=timezone.localdate())
-    assert request.state == State.CONVENED
-    assert request.conference_held_on == timezone.localdate()
+# record_conference: tests/conferences/test_conference_outcome.py
 
 
 # withdraw
@@ -622,12 +606,12 @@ def test_every_transition_writes_one_audit_event(council):
     )
     assert_one_event_for(
         request,
-        lambda: transitions.record_conference(request.pk, chair, held_on=today),
+        lambda: transitions.record_conference(request.pk, chair, held_on=today, outcome="no_further_action"),
         action="record_conference",
         actor=chair,
         state_before="ready_to_convene",
         state_after="convened",
-        facts={"conference_held_on": today.isoformat()},
+        facts={"conference_held_on": today.isoformat(), "conference_outcome": "no_further_action"},
     )
     assert list(transition_events(request).values_list("action", flat=True)) == [
         "submit",

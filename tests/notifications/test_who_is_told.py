@@ -167,9 +167,13 @@ def test_the_head_of_services_decision_tells_the_worker(council, act, third_plan
 
 def test_the_conference_held_tells_the_worker(council, act):
     request = journeys.checked(council, ChildFactory(team=council.north_team))
-    assert act(transitions.record_conference, request.pk, council.cp_chair, held_on=timezone.localdate()) == {
-        "sw": Kind.DECISION
-    }
+    assert act(
+        transitions.record_conference,
+        request.pk,
+        council.cp_chair,
+        held_on=timezone.localdate(),
+        outcome="no_further_action",
+    ) == {"sw": Kind.DECISION}
 
 
 def test_the_worker_withdrawing_tells_nobody_but_a_manager_withdrawing_tells_the_worker(council, act):

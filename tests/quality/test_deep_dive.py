@@ -184,7 +184,9 @@ def test_a_convened_request_is_audited_as_it_stood_when_submitted(council):
     request = proceeded(council, child_with_plans(council, 1))
     screened(council, request)
     transitions.accept(request.pk, council.cp_chair)
-    transitions.record_conference(request.pk, council.cp_chair, held_on=timezone.localdate())
+    transitions.record_conference(
+        request.pk, council.cp_chair, held_on=timezone.localdate(), outcome="no_further_action"
+    )
     CPPlanFactory(child=request.child, start_date=timezone.localdate() + dt.timedelta(days=1), end_date=None)
     request.refresh_from_db()
 

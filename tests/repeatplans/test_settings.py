@@ -65,18 +65,35 @@ def test_there_is_no_known_fallback_key():
     assert development_key not in (setting("SECRET_KEY", **PRODUCTION).stdout.strip(), "")
 
 
-def test_settings_start_no_database_and_say_what_is_missing():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+def without_database_url(*args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], "DJANGO_ENV": "development"},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_a_command_that_reads_the_database_says_what_is_missing_and_starts_nothing():
+    result = without_database_url("migrate")
     assert result.returncode != 0
     assert "ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
     assert "Traceback" not in result.stderr
+    assert (
+        "ImproperlyConfigured: DATABASE_URL is not set" in without_database_url("check", "--database", "default").stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("help",), ("check",), ("collectstatic", "--noinput", "--dry-run"), ("makemigrations", "--check", "--dry-run")],
+)
+def test_commands_that_never_read_the_database_need_none(args):
+    result = without_database_url(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DATABASE_URL" not in result.stderr and "PostgreSQL" not in result.stderr
 
 
 def test_check_deploy_passes_with_only_the_three_variables():
