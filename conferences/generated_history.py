@@ -202,6 +202,10 @@ def generate(children: int, seed: int = 2026, today: datetime.date | None = None
                 "set_config('pghistory.context_metadata', %s, true)",
                 [str(uuid.uuid4()), json.dumps({"source": "generate_history", "children": children})],
             )
+            # The tables' statistics still say "empty" while they fill, so the triggers' look-ups
+            # (rule 8940's lock on the child and its overlap check, the request's version) would scan
+            # whole tables for every row. Their indexes are there: this transaction uses them.
+            wrapper.execute("SET LOCAL enable_seqscan = off")
             cursor = wrapper.cursor
             for model in (Family, Child, CPPlan, PlanService, ConferenceRequest, ProposedService):
                 rows.copy(cursor, model)
@@ -213,6 +217,7 @@ def generate(children: int, seed: int = 2026, today: datetime.date | None = None
                 + [AuditEvent],
             ):
                 wrapper.execute(statement)
+            wrapper.execute("SET LOCAL enable_seqscan = on")
             _grant_team_and_area_access(wrapper)
     counts = {
         "children": Child.objects.count(),
