@@ -21,7 +21,7 @@ def work_out_the_facts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conferences', '0005_drafts'),
+        ('conferences', '0006_conference_outcome'),
     ]
 
     operations = [
