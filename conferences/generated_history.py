@@ -54,6 +54,7 @@ from conferences.models import (
     SiblingDecision,
 )
 from conferences.permissions import REQUEST_PERMS
+from conferences.queue import refresh_queue_facts
 from conferences.stages import ChallengeState, State
 from people.groups import area_group, team_group
 from people.models import ServiceArea, Team
@@ -219,6 +220,8 @@ def generate(children: int, seed: int = 2026, today: datetime.date | None = None
                 wrapper.execute(statement)
             wrapper.execute("SET LOCAL enable_seqscan = on")
             _grant_team_and_area_access(wrapper)
+        # What the queues sort and filter on, kept by signals when a page saves a request.
+        refresh_queue_facts()
     counts = {
         "children": Child.objects.count(),
         "families": Family.objects.count(),

@@ -67,7 +67,10 @@ def test_the_demo_people_sign_in_and_see_what_their_role_gives_them(history, cli
     assert set(children_visible_to(worker)) == set(north)
     assert requests_visible_to(worker).exclude(child__in=north).count() == 0
     chair = User.objects.get(username="cp.chair")
-    assert requests_visible_to(chair).filter(state=State.CPC_SCREENING).count() >= 1
+    screening = requests_visible_to(chair).filter(state=State.CPC_SCREENING)
+    assert screening.count() >= 1
+    # The queue's facts are kept for the open requests, as saving them on a page keeps them.
+    assert all(request.queue_facts.plan_number for request in screening)
 
 
 def test_the_trail_and_the_census_rules_still_hold(history):
