@@ -57,7 +57,9 @@ def record_event(
 
 
 def record_access(user, child, path) -> RecordAccess:
-    return RecordAccess.objects.create(user=user, child=child, children=[child.pk], path=path[:300])
+    """A look at one child's record; `child` is the child or its id."""
+    child_id = getattr(child, "pk", child)
+    return RecordAccess.objects.create(user=user, child_id=child_id, children=[child_id], path=path[:300])
 
 
 def record_accesses(user, children, path) -> list[RecordAccess]:

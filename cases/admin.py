@@ -8,7 +8,7 @@ record here is logged like anywhere else.
 
 from django.contrib import admin
 
-from audit.services import record_access, record_list_access
+from audit.admin import LogsRecordAccess
 from cases.models import Child, CPPlan, Family, PlanService
 
 
@@ -18,33 +18,9 @@ class FamilyAdmin(admin.ModelAdmin):
     search_fields = ["reference", "name"]
 
 
-class LogsRecordAccess:
-    """Opening a child's record in the admin is logged, as it is in the app's own pages; so is each
-    list, in one record naming the children on the page."""
-
-    def child_of(self, obj):
-        return obj
-
-    def child_id_of(self, obj) -> int:
-        return obj.pk
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if changelist is not None:
-            shown = [self.child_id_of(obj) for obj in changelist.result_list]
-            record_list_access(request.user, shown, request.get_full_path())
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            record_access(request.user, self.child_of(obj), request.path)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-
 @admin.register(Child)
 class ChildAdmin(LogsRecordAccess, admin.ModelAdmin):
+    child_id_paths = ("pk",)
     list_display = ["local_child_id", "full_name", "date_of_birth", "team", "family"]
     list_filter = ["team__service_area", "team"]
     list_select_related = ["team", "family"]
@@ -67,12 +43,6 @@ class CPPlanAdmin(LogsRecordAccess, admin.ModelAdmin):
     date_hierarchy = "start_date"
     raw_id_fields = ["child"]
     inlines = [PlanServiceInline]
-
-    def child_of(self, obj):
-        return obj.child
-
-    def child_id_of(self, obj) -> int:
-        return obj.child_id
 
     def has_delete_permission(self, request, obj=None):
         # Plans are never deleted (a database trigger refuses it too); the data manager corrects them.

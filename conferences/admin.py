@@ -2,12 +2,12 @@
 
 A request changes only through conferences/transitions.py and conferences/records.py, which check who
 is acting, what the rules require, lock the row and write the audit trail; its stage is a protected
-FSM field. The admin therefore shows a request and its records but changes nothing.
+FSM field. The admin therefore shows a request and its records but changes nothing; each look is logged.
 """
 
 from django.contrib import admin
 
-from audit.admin import ReadOnlyAdmin, ReadOnlyInline
+from audit.admin import LogsRecordAccess, ReadOnlyAdmin, ReadOnlyInline
 from conferences.models import Challenge, ConferenceRequest, ProposedService, SiblingDecision
 
 
@@ -25,7 +25,7 @@ class ChallengeInline(ReadOnlyInline, admin.StackedInline):
 
 
 @admin.register(ConferenceRequest)
-class ConferenceRequestAdmin(ReadOnlyAdmin):
+class ConferenceRequestAdmin(LogsRecordAccess, ReadOnlyAdmin):
     list_display = ["pk", "child", "state", "created_by", "created_at", "submitted_at"]
     list_filter = ["state"]
     list_select_related = ["child", "created_by"]

@@ -1,12 +1,16 @@
 from django.contrib import admin
 
+from audit.admin import LogsRecordAccess
 from notifications.models import Notification, Outbox
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """Read-only: notifications are made by the tasks, never by hand."""
+class NotificationAdmin(LogsRecordAccess, admin.ModelAdmin):
+    """Read-only: notifications are made by the tasks, never by hand. Their messages name the child, so
+    each look is logged."""
 
+    child_id_paths = ("request.child_id",)
+    list_select_related = ["recipient", "request"]
     list_display = ["created_at", "recipient", "kind", "request", "emailed_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "dedupe_key"]

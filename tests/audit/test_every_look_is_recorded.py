@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import RecordAccess
 from cases.models import ImportRun
 from conferences import records
+from notifications.models import Kind, Notification
 from quality import deep_dive
 from tests.api.conftest import client_for
 from tests.conferences import journeys
@@ -37,6 +38,14 @@ def shown(council):
         report=[{"child_id": child.local_child_id, "problems": [{"rule": "8925", "message": "Ends before it starts"}]}],
     )
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    Notification.objects.create(
+        recipient=council.area_manager,
+        kind=Kind.ACTION_NEEDED,
+        message="Needs your manager discussion.",
+        url="/",
+        dedupe_key=f"look:{request.pk}",
+        request=request,
+    )
     return SimpleNamespace(child=child, request=request, audit=audit, run=run, root=root)
 
 
@@ -61,6 +70,9 @@ LOOKS = [
     ("rejections CSV", "data_manager", lambda s: (reverse("history_import:run_report", args=[s.run.pk]), {})),
     ("admin children", "root", lambda s: (reverse("admin:cases_child_changelist"), {})),
     ("admin plans", "root", lambda s: (reverse("admin:cases_cpplan_changelist"), {})),
+    ("admin requests", "root", lambda s: (reverse("admin:conferences_conferencerequest_changelist"), {})),
+    ("admin notifications", "root", lambda s: (reverse("admin:notifications_notification_changelist"), {})),
+    ("admin trail", "root", lambda s: (reverse("admin:audit_auditevent_changelist"), {})),
 ]
 
 
@@ -99,6 +111,24 @@ def test_opening_one_record_names_that_child(client, council, shown):
     client.get(reverse("cases:child_detail", args=[shown.child.pk]))
     look = RecordAccess.objects.get(user=council.social_worker, child=shown.child)
     assert look.children == [shown.child.pk]
+
+
+@pytest.mark.parametrize(
+    ("what", "address"),
+    [
+        ("request", lambda s: reverse("admin:conferences_conferencerequest_change", args=[s.request.pk])),
+        (
+            "notification",
+            lambda s: reverse("admin:notifications_notification_change", args=[s.request.notifications.first().pk]),
+        ),
+        ("plan", lambda s: reverse("admin:cases_cpplan_change", args=[s.child.plans.first().pk])),
+    ],
+)
+def test_opening_a_record_in_the_admin_names_its_child(client, shown, what, address):
+    client.force_login(shown.root)
+    assert client.get(address(shown)).status_code == 200, what
+    look = RecordAccess.objects.get(user=shown.root)
+    assert look.child_id == shown.child.pk and look.children == [shown.child.pk]
 
 
 def test_the_open_challenges_list_names_the_children(client, council):
