@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService
+from cases.models import Child, CPPlan, Engagement, Family, HowPlanEnded, PlanService, PlanSource
 from cases.permissions import ensure_role_groups
 from conferences import records, transitions
 from people.models import ServiceArea, Staff, Team
@@ -238,7 +238,17 @@ def _history(rng, child, today, age_days, shape):
         end = start - datetime.timedelta(days=rng.randint(60, 500))
 
 
+def last_census_date(today: datetime.date) -> datetime.date:
+    """The reference date of the latest census return: 31 March."""
+    year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
+    return datetime.date(year, 3, 31)
+
+
 def _plan(rng, child, start, end, other_council=False):
+    """A plan as the council holds it: those over by the last census came in its return, later ones were
+    entered by the data manager."""
+    census = last_census_date(timezone.localdate())
+    from_census = end is not None and end <= census
     category = rng.choice(CATEGORIES)
     short = end is not None and (end - start).days < 92
     plan = CPPlan.objects.create(
@@ -257,6 +267,8 @@ def _plan(rng, child, start, end, other_council=False):
         core_group_actions_not_implemented=bool(end) and (short or rng.random() < 0.15),
         held_by_other_council=other_council,
         other_council=rng.choice(OTHER_COUNCILS) if other_council else "",
+        source=PlanSource.CENSUS if from_census else PlanSource.ENTERED,
+        source_date=census if from_census else None,
     )
     for name in rng.sample(SERVICES, rng.randint(1, 3)):
         PlanService.objects.create(plan=plan, name=name, engagement=rng.choice(list(Engagement.values)))

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from audit.models import RecordAccess
 from cases.models import ImportRun
+from conferences import records
 from quality import deep_dive
 from tests.api.conftest import client_for
 from tests.conferences import journeys
-from tests.factories import UserFactory
+from tests.factories import ChildFactory, CPPlanFactory, UserFactory
+from tests.reviews.test_views import awaiting
 
 
 @pytest.fixture
@@ -97,3 +99,31 @@ def test_opening_one_record_names_that_child(client, council, shown):
     client.get(reverse("cases:child_detail", args=[shown.child.pk]))
     look = RecordAccess.objects.get(user=council.social_worker, child=shown.child)
     assert look.children == [shown.child.pk]
+
+
+def test_the_open_challenges_list_names_the_children(client, council):
+    request = journeys.proceeded(council, journeys.child_with_plans(council, 1))
+    records.issue_challenge(
+        request.pk,
+        council.cp_chair,
+        triggers=["stepped_down_early"],
+        challenge="Why was it stepped down?",
+        response_due=timezone.localdate() + dt.timedelta(days=5),
+    )
+    client.force_login(council.cp_chair)
+    assert client.get(reverse("decisions:challenges")).status_code == 200
+    look = RecordAccess.objects.get(user=council.cp_chair, path=reverse("decisions:challenges"))
+    assert look.children == [request.child_id]
+
+
+def test_the_plan_endings_list_names_the_children(client, council):
+    plan = CPPlanFactory(
+        child=ChildFactory(team=council.north_team),
+        start_date=timezone.localdate() - dt.timedelta(days=90),
+        end_date=None,
+    )
+    awaiting(council, plan)
+    client.force_login(council.cp_manager)
+    assert client.get(reverse("reviews:endings")).status_code == 200
+    look = RecordAccess.objects.get(user=council.cp_manager, path=reverse("reviews:endings"))
+    assert look.children == [plan.child_id]

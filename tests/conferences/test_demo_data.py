@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from cases.models import CPPlan, PlanSource
 from conferences.demo import DEMO_PASSWORD, PEOPLE
 from conferences.models import OPEN_STATES, ConferenceRequest, State
 from quality import indicators
@@ -53,3 +54,11 @@ def test_the_demo_trail_and_stage_clocks_agree_so_medians_and_days_waiting_match
 
     medians = indicators.indicators(today - datetime.timedelta(days=60), today)["median_working_days_in_stage"]
     assert medians[State.MANAGER_DISCUSSION]["median"] >= 1
+
+
+def test_demo_plans_say_where_they_came_from(db):
+    call_command("demo_data", children=30)
+    census = CPPlan.objects.filter(source=PlanSource.CENSUS)
+    assert census.exists() and not census.filter(source_date__isnull=True).exists()
+    assert all(plan.end_date <= plan.source_date for plan in census)
+    assert CPPlan.objects.filter(source=PlanSource.ENTERED).exists()
