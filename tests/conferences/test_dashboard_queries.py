@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences import records, transitions
-from conferences.models import QueueFacts, State
+from conferences.models import ConferenceRequest, QueueFacts, State
 from conferences.queue import refresh_queue_facts
 from conferences.tasks import refresh_queues
 from conferences.views.dashboards import PAGE_SIZE
@@ -148,6 +148,7 @@ def test_each_manager_sees_only_their_own_area_and_stage(client, council):
 
 def test_a_team_manager_watches_every_open_request_of_their_own_team(client, council):
     draft = waiting_request(council, state=State.DRAFT)
+    ConferenceRequest.objects.filter(pk=draft.pk).update(submitted_by=None, submitted_at=None)
     screening = waiting_request(council, state=State.CPC_SCREENING)
     waiting_request(council, state=State.CPC_SCREENING, team=council.south_team)
     waiting_request(council, state=State.DECLINED)
@@ -156,6 +157,7 @@ def test_a_team_manager_watches_every_open_request_of_their_own_team(client, cou
     assert {row.request.pk for row in rows_of(response)} == {draft.pk, screening.pk}
     page = response.content.decode()
     assert "Your team&#x27;s requests" in page and "2 open requests from your team" in page
+    assert "Not submitted yet" in page
     assert "Your team&#x27;s requests" in client.get(reverse("home")).content.decode()  # in the navigation
 
 
