@@ -40,6 +40,7 @@ PEOPLE = {
     "cp.manager": (Role.CP_MANAGER, "Carol", "Price", None),
     "head.of.service": (Role.HEAD_OF_SERVICE, "Helen", "Morgan", None),
     "auditor": (Role.AUDITOR, "Adam", "Lewis", None),
+    "data.manager": (Role.DATA_MANAGER, "Dana", "Clarke", None),
     "worker.south": (Role.SOCIAL_WORKER, "Sofia", "Nowak", "South Area Unit"),
     "team.manager.south": (Role.TEAM_MANAGER, "Tariq", "Ali", "South Area Unit"),
     "worker.birth25": (Role.SOCIAL_WORKER, "Bella", "Reid", "Birth-25 Team"),

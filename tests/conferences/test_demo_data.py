@@ -30,6 +30,7 @@ def test_demo_builds_a_council_with_requests_in_every_state(db):
         "cp_manager",
         "head_of_service",
         "auditor",
+        "data_manager",
     }
 
 
