@@ -39,7 +39,8 @@ REFERENCE_DATE = date(2025, 3, 31)
 YEAR_START = date(2024, 4, 1)
 ETHNICITIES = ("WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "ASIA", "BAFR", "OOTH", "NOBT")
 CATEGORIES = tuple(CATEGORIES_OF_ABUSE)
-FACTORS = tuple(ASSESSMENT_FACTORS)
+# "No factors identified" (21) stands alone in a real return, so the generated ones never mix it in.
+FACTORS = tuple(code for code in ASSESSMENT_FACTORS if code != "21")
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:

@@ -92,7 +92,8 @@ def test_the_app_role_cannot_alter_drop_or_disable_the_trail(a_row_everywhere, a
 
 def test_the_app_role_adds_to_the_trail_and_works_the_other_tables(a_row_everywhere, as_app, app_role):  # noqa: F811
     as_app.execute(
-        "INSERT INTO audit_recordaccess (at, user_id, child_id, path) SELECT now(), user_id, child_id, path "
+        "INSERT INTO audit_recordaccess (at, user_id, child_id, children, path) "
+        "SELECT now(), user_id, child_id, children, path "
         "FROM audit_recordaccess LIMIT 1"
     )
     assert count("audit_recordaccess") == 2

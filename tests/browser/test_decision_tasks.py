@@ -6,8 +6,6 @@ Walked as the CP chair, an Area Manager and the Head of Service, each in a brows
 other person who saves meanwhile in another.
 """
 
-import datetime
-
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -98,7 +96,7 @@ def test_the_chair_keeps_every_word_through_a_draft_a_conflict_and_a_refusal(cou
     page.get_by_label("Consultation with the CP Manager").fill("Close scrutiny: within 12 months, same neglect.")
     chair.press("Save the consultation", "consultation saved")
     chair.follow("Conversation with the CP chair (R13)", "conversation task")
-    chair.fill_date("The date of the conversation", timezone.localdate() - datetime.timedelta(days=1))
+    chair.fill_date("The date of the conversation", timezone.localdate())  # not before the submission
     page.get_by_label("What was discussed").fill("How to run the conference, and how to engage the mother.")
     chair.press("Save the conversation", "conversation saved")
     chair.follow("Accept the request", "accept: check the records")

@@ -4,6 +4,7 @@ The demo is built by its real builder, so the cases are the demo's own requests 
 the audit trails the business actions left: the pages must cope with whatever the sample draws.
 """
 
+import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def test_demo_auditor_completes_a_sampled_deep_dive_and_downloads_its_report(ope
     page = auditor.nav("Deep dives", "deep dives")
     auditor.follow("Start an audit", "start an audit")
     page.get_by_label("Title").fill("Demo repeat plans")
-    auditor.fill_date("Requests submitted from", today.replace(day=1))
+    auditor.fill_date("Requests submitted from", today - datetime.timedelta(days=40))  # the demo spans weeks
     auditor.fill_date("Requests submitted up to and including", today)
     page.get_by_label("Service area").select_option(label="All service areas")
     page.get_by_label("Sample size").fill(str(SAMPLE))

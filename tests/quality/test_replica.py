@@ -90,7 +90,7 @@ def test_a_drill_down_reads_the_replica_and_writes_its_access_records_to_the_pri
         )
 
     assert response.status_code == 200 and "Replica" in response.content.decode()
-    assert RecordAccess.objects.filter(user=council.auditor, child=history).exists()
+    assert RecordAccess.objects.filter(user=council.auditor, children__contains=[history.pk]).exists()
     assert queries.on("default", "INSERT", "audit_recordaccess")
     assert not [sql for sql in queries.contexts["replica"].captured_queries if sql["sql"].startswith("INSERT")]
     assert queries.on("replica", "cases_cpplan")
