@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from audit.history import UnskippableTrigger, never_deleted, tracked, tracked_per_statement
+from audit.history import UnskippableTrigger, never_deleted, tracked_per_statement
 from cases import census_rules
 from cases.codes import CATEGORY_CHOICES, EVERY_ASSESSMENT_FACTOR, SEX_CHOICES
 from limits import runs
@@ -382,7 +382,7 @@ class PlanFacts(models.Model):
         return f"{self.plan}: {self.previous_plans} previous"
 
 
-@tracked
+@tracked_per_statement
 class PlanService(models.Model):
     """A service delivered under a CP plan, and how the family engaged with it (R7)."""
 
