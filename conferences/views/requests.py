@@ -4,6 +4,8 @@ Views stay thin: they show what the assessment, the requirements and the permiss
 change goes through conferences/records.py or conferences/transitions.py with the stage and version the
 person saw (`expected_state`, `expected_version`). A refusal from those services becomes a message on
 the page (400, 403, or 409 when the request changed meanwhile, with the typed text kept), never a 500.
+A section's long answers are kept as drafts while the worker types (conferences/views/drafting.py) and put
+back when the section is opened again, until it is saved.
 """
 
 from dataclasses import dataclass

@@ -28,9 +28,12 @@ def test_the_workers_unsaved_answer_comes_back_in_another_browser_and_goes_when_
     expect(page.locator("[data-draft-status]")).to_contain_text("Draft saved at")
     worker.follow("Back", "request page, the analysis not saved")
 
-    # Another browser, with nothing of the first one's: the draft comes from the server.
+    # Another browser, with nothing of the first one's: the draft comes from the server, and checking the
+    # answers points to it before it could be left behind.
     again = sign_in(council.social_worker)
-    again.visit(section(request), "repeat analysis, draft put back")
+    again.visit(f"/requests/{request.pk}/check/", "check your answers, a section not saved")
+    expect(again.page.locator("#unsaved-drafts")).to_be_visible()
+    again.follow("Partners and the repeat-plan analysis", "repeat analysis, draft put back")
     expect(again.page.locator("#draft-restored")).to_contain_text("An unsaved draft from")
     expect(again.page.get_by_label("3. Same or new risks")).to_have_value(RISKS)
 
