@@ -34,7 +34,7 @@ from quality.access import (
 from quality.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from quality.models import DeepDiveAudit, DeepDiveCase, ReportRun
 from quality.replica import reads_reports
-from quality.tasks import RunNotStopped, request_indicator_report, retry_report
+from quality.tasks import INDICATORS, REPEAT_OUTCOMES, RunNotStopped, request_indicator_report, retry_report
 
 PAGE_SIZE = 25
 # A period longer than this is prepared in the background (ReportRun) rather than while the person waits.
@@ -295,10 +295,19 @@ def _own_run(request, pk) -> ReportRun:
     return run
 
 
+# Each kind of background report: its title, the page it comes from and the words of the link back.
+REPORT_PAGES = {
+    INDICATORS: ("Indicators report", "quality:indicators", "Back to the indicators"),
+    REPEAT_OUTCOMES: ("Report: what follows each ending", "quality:repeat_outcomes", "Back to what follows"),
+}
+
+
 @login_required
 def report_run(request, pk):
     run = _own_run(request, pk)
-    return render(request, "quality/report_run.html", {"run": run})
+    title, page, back_text = REPORT_PAGES[run.kind]
+    context = {"run": run, "title": title, "back_url": reverse(page), "back_text": back_text}
+    return render(request, "quality/report_run.html", context)
 
 
 @login_required
