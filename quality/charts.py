@@ -2,8 +2,8 @@
 
 A chart is decoration for sighted readers; the page shows the same figures in a table beside it,
 and the SVG carries a title and description for assistive technology. The markup is written here
-(`svg`) rather than by a template loop: a five-year page draws 240 bars, and a template renders
-each of their dozen values one at a time.
+(`svg`, `table_rows`) rather than by a template loop: a five-year page draws 240 bars, and a
+template renders each of their dozen values one at a time.
 """
 
 import math
@@ -109,3 +109,14 @@ def svg(chart: Chart, id: str) -> SafeString:
         )
     parts.append("</svg>")
     return mark_safe("\n".join(parts))  # noqa: S308  every value above is a number or escaped
+
+
+def table_rows(chart: Chart) -> SafeString:
+    """The rows of the table beside the chart: each bar's label and value, the same figures in words."""
+    return mark_safe(  # noqa: S308  every value is escaped
+        "\n".join(
+            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{escape(bar.label)}</th>'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{escape(bar.value_label)}</td></tr>'
+            for bar in chart.bars
+        )
+    )

@@ -31,3 +31,8 @@ def drill(context, key, value, query=None):
 @register.simple_tag
 def bar_chart(chart, id):
     return charts.svg(chart, id)
+
+
+@register.simple_tag
+def chart_table_rows(chart):
+    return charts.table_rows(chart)

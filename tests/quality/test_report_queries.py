@@ -98,7 +98,7 @@ def test_every_report_and_export_page_runs_as_many_queries_for_one_case_as_for_m
 
 # --- Fixed counts, whatever the number of teams, plans and requests -------------------------------------------
 
-INDICATORS_PAGE_QUERIES = 10  # session, user, staff; plans, requests, names, median days; areas; the form's choices
+INDICATORS_PAGE_QUERIES = 9  # session, user, staff; plans, requests, names, median days; the form's two lists
 INDICATORS_COMMAND_QUERIES = 4  # plans, requests, median days, names
 OUTCOMES_PAGE_QUERIES = 5  # session, user, staff; the ended plans; the form's service areas
 
