@@ -199,6 +199,7 @@ plan_facts AS NOT MATERIALIZED (
 
 # The requests decided in the period within the scope, and what the measures read of each: the
 # median days in stage need only the first part (DECIDED), the counts the whole (REQUEST_FACTS).
+# OFFSET 0: each request's facts (its challenges, for one) are worked out once, not once per measure.
 DECIDED = f"""
 decisions AS (
     SELECT DISTINCT ON (event.request_id)
@@ -250,6 +251,7 @@ request_facts AS (
                ON decision.sibling_id = sibling.id AND decision.request_id = decided.id
         WHERE sibling.family_id = decided.family_id AND sibling.id <> decided.child_id
     ) family
+    OFFSET 0
 )
 """
 

@@ -2,8 +2,10 @@
 the page shows a hundred or more of each, and an included template per figure (with its URL reversed
 in the template) was most of the page's own time."""
 
+from functools import cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 
 from quality import charts
@@ -17,15 +19,19 @@ def drill(context, key, value, query=None):
     a zero, or a row with no cases of its own (an empty query), is not a link."""
     query = context.get("query", "") if query is None else query
     if value and query:
-        urls = context.render_context.setdefault("indicator_cases_urls", {})  # one reversal per figure a page
-        url = urls.get(key) or urls.setdefault(key, reverse("quality:indicator_cases", args=[key]))
         return format_html(
             '<a class="govuk-link" href="{}?{}">{}<span class="govuk-visually-hidden"> – see the cases</span></a>',
-            url,
+            _cases_url(get_script_prefix(), key),
             query,
             value,
         )
     return "0" if value is None else value
+
+
+@cache
+def _cases_url(prefix: str, key: str) -> str:
+    """The address of the cases behind a figure, worked out once per figure (and prefix) by the process."""
+    return reverse("quality:indicator_cases", args=[key])
 
 
 @register.simple_tag
