@@ -6,7 +6,7 @@ reveals whether a record exists.
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import render
@@ -69,15 +69,10 @@ def child_detail(request, pk):
         raise Http404
     record_access(request.user, child, request.path)
 
-    siblings = list(child.siblings().select_related("team").order_by("date_of_birth", "first_name"))
-    visible_siblings = (
-        set(
-            children_visible_to(request.user, Child.objects.filter(pk__in=[s.pk for s in siblings])).values_list(
-                "pk", flat=True
-            )
-        )
-        if siblings
-        else set()
+    # Whether the person may open each sibling's record, read with the siblings themselves.
+    may_open = Exists(children_visible_to(request.user).filter(pk=OuterRef("pk")))
+    siblings = list(
+        child.siblings().select_related("team").annotate(may_open=may_open).order_by("date_of_birth", "first_name")
     )
     today = timezone.localdate()
     plans = list(child.plans.all())
@@ -87,7 +82,7 @@ def child_detail(request, pk):
     context = {
         "child": child,
         "may_keep_plan_history": may_keep_plan_history(request.user),
-        "siblings": [(sibling, sibling.pk in visible_siblings) for sibling in siblings],
+        "siblings": siblings,
         "history": plan_history(plans, today),
         "today": today,
         "timeline_width": str(TIMELINE_WIDTH),
