@@ -236,6 +236,10 @@ def report_xlsx(report: dict) -> bytes:
     return out.getvalue()
 
 
+def file_name(date_from: date, date_to: date, file_format: str) -> str:
+    return f"repeat-outcomes-{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}.{file_format}"
+
+
 RENDERERS: dict[str, Callable[[dict], str | bytes]] = {"csv": report_csv, "xlsx": report_xlsx}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
