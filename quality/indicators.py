@@ -70,13 +70,16 @@ PLAN_LENGTH_BANDS = {
 }
 
 
-def _band(lower, upper):
-    conditions = ["ended"]
-    if lower:
-        conditions.append(f"end_date > start_date + interval '{lower}'")
-    if upper:
-        conditions.append(f"end_date <= start_date + interval '{upper}'")
-    return " AND ".join(conditions)
+def length_band(plan: str = "plan") -> str:
+    """SQL: the band of the plan's length, the first whose upper bound (included) its end does not pass;
+    worked out once per plan, one bound after another, rather than both bounds of every band."""
+    whens = [
+        f"WHEN {plan}.end_date <= {plan}.start_date + interval '{upper}' THEN '{band}'"
+        for band, (_, upper) in PLAN_LENGTH_BANDS.items()
+        if upper
+    ]
+    last = next(band for band, (_, upper) in PLAN_LENGTH_BANDS.items() if upper is None)
+    return f"CASE {' '.join(whens)} ELSE '{last}' END"
 
 
 REPEAT = "started AND previous_plans >= 1"
@@ -88,7 +91,7 @@ PLAN_MEASURES = {
     "repeat_within_2_years": f"{REPEAT} AND start_date < previous_end + interval '2 years'",
     "third_or_later_plans_started": "started AND previous_plans >= 2",
     "plans_ended": "ended",
-    **{f"plans_ended_{band}": _band(*bounds) for band, bounds in PLAN_LENGTH_BANDS.items()},
+    **{f"plans_ended_{band}": f"ended AND length_band = '{band}'" for band in PLAN_LENGTH_BANDS},
 }
 
 GATEKEEPING_STAGES = (State.MANAGER_DISCUSSION, State.CPC_SCREENING, State.HEAD_OF_SERVICE_SIGNOFF)
@@ -181,12 +184,12 @@ SCOPE = """
 # NumberOfPreviousCPP), kept per plan by the database (cases.models.KEEP_PLAN_FACTS).
 # tests/quality/test_indicators.py checks it against the selector. OFFSET 0: `started` and `ended`
 # are worked out once per plan, not inlined into every measure that reads them.
-PLAN_FACTS = """
+PLAN_FACTS = f"""
 plan_facts AS NOT MATERIALIZED (
     SELECT plan.plan_id AS id, plan.child_id, plan.start_date, plan.end_date, plan.team_id, team.service_area_id,
            NOT plan.held_by_other_council AND plan.start_date BETWEEN %(date_from)s AND %(date_to)s AS started,
            NOT plan.held_by_other_council AND plan.end_date BETWEEN %(date_from)s AND %(date_to)s AS ended,
-           plan.previous_plans, plan.previous_end
+           plan.previous_plans, plan.previous_end, {length_band()} AS length_band
     FROM cases_planfacts plan
     LEFT JOIN cases_team team ON team.id = plan.team_id
     LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
