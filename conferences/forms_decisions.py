@@ -308,3 +308,14 @@ class DashboardFilterForm(forms.Form):
         """The cleaned value, or blank when it was missing or not one of the choices."""
         self.is_valid()
         return self.cleaned_data.get(name) or ""
+
+    def selects(self) -> list[tuple]:
+        """Each filter (every field but the sort) as its select shows it: the bound field and its options as
+        (value, words, selected), the option chosen being the one the GET parameter names, as sent."""
+        selects = []
+        for field in self:
+            if field.name != "sort":
+                sent = str(field.value() or "")
+                options = [(value, words, str(value) == sent) for value, words in field.field.choices]
+                selects.append((field, options))
+        return selects

@@ -313,3 +313,26 @@ def test_who_may_see_which_request_is_asked_once_a_page(client, council):
         str(council.north_team.pk),
         council.north_team.name,
     )
+
+
+def test_the_chairs_open_challenges_cost_the_same_queries_for_1_or_5(client, council):
+    def challenge():
+        request = waiting_request(council, state=State.CPC_SCREENING)
+        records.issue_challenge(
+            request.pk,
+            council.cp_chair,
+            triggers=["stepped_down_early"],
+            challenge="Why was it stepped down?",
+            response_due=timezone.localdate() + datetime.timedelta(days=5),
+        )
+
+    challenge()
+    client.force_login(council.cp_chair)
+    client.get(DASHBOARD)
+    few = page_cost(client, DASHBOARD)
+    for _ in range(4):
+        challenge()
+    many = page_cost(client, DASHBOARD)
+    assert len(many.response.context["challenges"]) == 5
+    assert_same_cost(few, many, access_records=1)
+    assert "Response to the challenge" in many.response.content.decode()
