@@ -268,9 +268,12 @@ class RefuseForm(DecisionForm):
 
 
 class ChallengeStepForm(DecisionForm):
-    """A step of the challenge's own lifecycle: guarded by the challenge's state, not the request's version."""
+    """A step of the challenge's own lifecycle: guarded by the challenge's state, not the request's version.
 
-    expected_version = None
+    It still carries the request's version the person saw (a challenge's step raises it): not to refuse the
+    step when the request moves on beside the challenge, but so that a draft or a conflict shows what
+    changed since.
+    """
 
 
 class ChallengeResponseForm(ChallengeStepForm):

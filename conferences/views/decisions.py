@@ -331,24 +331,27 @@ def render_task(http_request, request_obj, form, *, status=200, notice="", chang
     return render(http_request, "conferences/decisions/task.html", context, status=status)
 
 
-def opened_form(user, request_obj, action, assessment):
-    """The form as the person left it: what is recorded, with their unsaved drafts over it.
-
-    A draft typed on an older version comes with what changed since, to read beside it.
-    """
-    form = build_form(action, request_obj, assessment)
-    kept = drafts.kept(user, request_obj.pk, action)
+def restore_drafts(user, request_obj, form, prefix):
+    """Put this person's unsaved drafts (kept under `prefix`) over the form: when they were saved, and what
+    changed on the request since the oldest of them was typed, to read beside it."""
+    kept = drafts.kept(user, request_obj.pk, prefix)
     kept = {name: draft for name, draft in kept.items() if name in form.fields}
     if not kept:
-        return form, None, ()
+        return None, ()
     for name, draft in kept.items():
         form.initial[name] = draft.text
     oldest = min(draft.version for draft in kept.values())
     changes = changes_since(request_obj, oldest) if oldest != request_obj.version else ()
-    return form, max(draft.saved_at for draft in kept.values()), changes
+    return max(draft.saved_at for draft in kept.values()), changes
 
 
-def _confirmation_due(http_request, form) -> bool:
+def opened_form(user, request_obj, action, assessment):
+    """The form as the person left it: what is recorded, with their unsaved drafts over it."""
+    form = build_form(action, request_obj, assessment)
+    return form, *restore_drafts(user, request_obj, form, action)
+
+
+def confirmation_due(http_request, form) -> bool:
     """A warning decision is confirmed on a page of its own before it is taken, once it could be taken:
     one with an answer left blank goes straight to its service, which says what is missing."""
     if not form.warning or http_request.POST.get("confirmed") == "yes":
@@ -356,10 +359,17 @@ def _confirmation_due(http_request, form) -> bool:
     return all(str(value).strip() for value in form.service_kwargs().values())
 
 
-def _keep_typed(user, request_obj, form):
+def keep_typed(user, request_obj, form, prefix):
+    """Keep the long answers of a valid form as drafts (under `prefix`): "Change" on the confirmation page
+    goes back to the form with them."""
     for name in form.draftable():
         if name in form.cleaned_data:
-            drafts.keep(user, request_obj.pk, form.add_prefix(name), form.cleaned_data[name], request_obj.version)
+            drafts.keep(user, request_obj.pk, f"{prefix}-{name}", form.cleaned_data[name], request_obj.version)
+
+
+def told_in_words(declared) -> str:
+    """Who is told when a warning declaration is taken, as its confirmation page says it."""
+    return " and ".join(dict.fromkeys(tell.party.words for tell in declared.tells))
 
 
 def _after_conflict(http_request, pk, action, notice, *, version=None, changes=()):
@@ -400,10 +410,10 @@ def task(http_request, pk, action):
             raise NotPermitted(refusal_for(user, request_obj, action))
         if not form.is_valid():
             return render_task(http_request, request_obj, form, status=400)
-        if _confirmation_due(http_request, form):
-            _keep_typed(user, request_obj, form)
+        if confirmation_due(http_request, form):
+            keep_typed(user, request_obj, form, action)
             context = story_context(request_obj, assessment, None) | {"form": form, "declared": DECLARED[action]}
-            context["change_url"] = task_url(request_obj, action)
+            context |= {"change_url": task_url(request_obj, action), "told": told_in_words(DECLARED[action])}
             return render(http_request, "conferences/decisions/confirm.html", context)
         DECLARED[action].take(
             request_obj.pk,
@@ -445,9 +455,16 @@ def keep_draft(http_request, pk):
         return HttpResponseBadRequest("That is not a field of a decision page.")
     if action not in decision_actions(user, request_obj):
         return HttpResponseForbidden(refusal_for(user, request_obj, action))
+    return keep_answer(http_request, request_obj, form_class, action, name)
+
+
+def keep_answer(http_request, request_obj, form_class, prefix, name):
+    """Keep the text typed in one long answer of `form_class` as this person's draft under `prefix`, once the
+    page has checked that they may use the form: 204, or why not."""
     text = http_request.POST.get("text", "")
     if len(text) > form_class.base_fields[name].max_length:
         return HttpResponseBadRequest("The answer is too long to keep.")
     version = http_request.POST.get("version", "")
-    drafts.keep(user, pk, f"{action}-{name}", text, int(version) if version.isdigit() else request_obj.version)
+    seen = int(version) if version.isdigit() else request_obj.version
+    drafts.keep(http_request.user, request_obj.pk, f"{prefix}-{name}", text, seen)
     return HttpResponse(status=204)

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import RecordAccess
-from conferences import records, transitions
-from conferences.errors import RequestChanged
-from conferences.models import Challenge, ChallengeState, ConferenceRequest, State
+from conferences import transitions
+from conferences.models import Challenge, ConferenceRequest, State
 from tests.conferences.journeys import checked, child_with_plans, proceeded, screened
 
 
@@ -354,82 +353,3 @@ def test_the_chair_cannot_sign_off_for_the_head_of_service(client, council, at_s
     response = post(client, at_signoff, "agree", grounds=["risks_significantly_different"], rationale="Not mine.")
     assert response.status_code == 403
     assert reload(at_signoff).state == State.HEAD_OF_SERVICE_SIGNOFF
-
-
-# Challenge and resolution pages.
-
-
-@pytest.fixture
-def challenge(council):
-    request = proceeded(council, child_with_plans(council, 1, core_group_actions_not_implemented=True))
-    return records.issue_challenge(
-        request.pk,
-        council.cp_chair,
-        triggers=["core_group_actions_not_implemented"],
-        challenge="Why did the core group not act?",
-        response_due=timezone.localdate() + datetime.timedelta(days=7),
-    )
-
-
-def challenge_post(client, challenge, action, **fields):
-    data = {"action": action, f"{action}-expected_state": challenge.state}
-    data.update({f"{action}-{name}": value for name, value in fields.items()})
-    return client.post(reverse("decisions:challenge", args=[challenge.pk]), data)
-
-
-def test_the_team_manager_answers_and_the_chair_resolves(client, council, challenge):
-    client.force_login(council.team_manager)
-    page = client.get(reverse("decisions:challenge", args=[challenge.pk])).content.decode()
-    assert "Core group did not implement services or actions" in page
-    assert 'name="action" value="respond"' in page
-    assert challenge_post(client, challenge, "respond", response="").status_code == 400
-    response = challenge_post(client, challenge, "respond", response="The core group now meets weekly.")
-    assert response.status_code == 302
-    challenge.refresh_from_db()
-    assert challenge.state == ChallengeState.RESPONDED
-
-    client.force_login(council.cp_chair)
-    response = challenge_post(client, challenge, "resolve", resolution="Agreed: the plan names who does what.")
-    assert response.status_code == 302
-    challenge.refresh_from_db()
-    assert challenge.state == ChallengeState.RESOLVED
-
-
-def test_the_chair_escalates_an_unanswered_challenge(client, council, challenge):
-    client.force_login(council.cp_chair)
-    response = challenge_post(client, challenge, "escalate", resolution="To the Head of Service: no reply.")
-    assert response.status_code == 302
-    challenge.refresh_from_db()
-    assert challenge.state == ChallengeState.ESCALATED
-
-
-def test_challenge_pages_keep_to_their_team(client, council, challenge):
-    client.force_login(council.other_team_manager)
-    assert client.get(reverse("decisions:challenge", args=[challenge.pk])).status_code == 404
-    assert "There are no open challenges" in client.get(reverse("decisions:challenges")).content.decode()
-    client.force_login(council.social_worker)
-    assert challenge_post(client, challenge, "respond", response="Not my place.").status_code == 403
-    client.force_login(council.team_manager)
-    assert challenge.request.child.full_name in client.get(reverse("decisions:challenges")).content.decode()
-
-
-def test_a_stale_challenge_page_is_a_conflict_like_a_stale_decision(client, council, challenge):
-    seen = challenge.state
-    records.respond_to_challenge(challenge.pk, council.team_manager, response="Answered on another screen.")
-    client.force_login(council.cp_chair)
-    response = client.post(
-        reverse("decisions:challenge", args=[challenge.pk]),
-        {"action": "escalate", "escalate-expected_state": seen, "escalate-resolution": "Too late."},
-    )
-    assert response.status_code == 409
-    assert "Look at it again" in response.content.decode()
-    challenge.refresh_from_db()
-    assert (challenge.state, challenge.resolution) == (ChallengeState.RESPONDED, "")
-
-
-def test_a_stale_challenge_step_is_refused_as_changed_by_the_service(council, challenge):
-    records.respond_to_challenge(challenge.pk, council.team_manager, response="Answered on another screen.")
-    with pytest.raises(RequestChanged):
-        records.escalate_challenge(
-            challenge.pk, council.cp_chair, resolution="Too late.", expected_state=ChallengeState.ISSUED
-        )
