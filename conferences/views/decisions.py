@@ -136,12 +136,13 @@ def _initial(action, request_obj, assessment) -> dict:
         initial |= {
             "difference": request_obj.screening_difference,
             "timescale_weeks": request_obj.screening_timescale_weeks,
-            "challenge_not_issued_reason": request_obj.challenge_not_issued_reason,
         }
     elif action == "cp_manager_consultation":
         initial["consultation"] = request_obj.cp_manager_consultation
     elif action == "cp_chair_conversation":
         initial |= {"held_on": request_obj.cp_chair_conversation_on, "conversation": request_obj.cp_chair_conversation}
+    elif action == "challenge_not_issued":
+        initial["reason"] = request_obj.challenge_not_issued_reason
     elif action == "issue_challenge":
         initial["response_due"] = default_response_due()
         if assessment is not None:
@@ -157,11 +158,7 @@ def _initial(action, request_obj, assessment) -> dict:
 
 
 def build_form(action, request_obj, assessment, data=None):
-    kwargs = {}
-    if action == "screening":
-        issued = bool(request_obj.challenges.all())
-        kwargs["triggers"] = () if issued or assessment is None else assessment.challenge_triggers
-    return FORMS[action](data, initial=_initial(action, request_obj, assessment), **kwargs)
+    return FORMS[action](data, initial=_initial(action, request_obj, assessment))
 
 
 # --- The task list --------------------------------------------------------------------------------
@@ -185,7 +182,7 @@ def _record_complete(name, request_obj, assessment) -> bool:
 def record_tasks(user, request_obj, assessment, drafted=frozenset()) -> list[Task]:
     tasks = []
     for name in RECORD_FORMS:
-        if not _record_applies(name, request_obj, assessment):
+        if RECORDS[name].offered_on or not _record_applies(name, request_obj, assessment):
             continue
         record = RECORDS[name]
         mine = _records_here(user, name, request_obj)
@@ -300,6 +297,8 @@ def answers(user, request_obj, assessment) -> list[Answers]:
                 (f"Challenge issued {challenge.issued_at:%-d %B %Y}", challenge.get_state_display())
                 for challenge in request_obj.challenges.all()
             ] or [("Challenge and resolution", "")]
+            if request_obj.challenge_not_issued_reason:
+                card.rows.append(("Why no challenge was issued", request_obj.challenge_not_issued_reason))
         else:
             form = build_form(task.name, request_obj, assessment)
             card.rows = [
@@ -308,6 +307,17 @@ def answers(user, request_obj, assessment) -> list[Answers]:
             ]
         cards.append(card)
     return cards
+
+
+def recorded_instead(user, request_obj, action) -> list[Task]:
+    """The records this person may make instead of this one, from its page (why no challenge is issued)."""
+    return [
+        Task(name, RECORDS[name].title, NOT_STARTED, task_url(request_obj, name))
+        for name in RECORD_FORMS
+        if RECORDS[name].offered_on == action
+        and (RECORDS[name].offered_when is None or RECORDS[name].offered_when(request_obj))
+        and _records_here(user, name, request_obj)
+    ]
 
 
 def render_task(http_request, request_obj, form, *, status=200, notice="", changes=(), restored=None):
@@ -327,6 +337,7 @@ def render_task(http_request, request_obj, form, *, status=200, notice="", chang
         "changes": changes,
         "restored": restored,
         "draft_url": reverse("decisions:draft", args=[request_obj.pk]) if form.draftable() else "",
+        "instead": recorded_instead(user, request_obj, action),
     }
     return render(http_request, "conferences/decisions/task.html", context, status=status)
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import RecordAccess
-from conferences import transitions
+from conferences import records, transitions
 from conferences.models import Challenge, ConferenceRequest, State
 from tests.conferences.journeys import checked, child_with_plans, proceeded, screened
 
@@ -287,8 +287,8 @@ def test_challenge_triggers_are_pre_ticked_and_the_challenge_issued(client, coun
     page = client.get(task_url(request, "issue_challenge")).content.decode()
     assert re.search(r'value="outstanding_actions_at_closure"\s+checked="checked"', page)
     assert not re.search(r'value="stepped_down_early"\s+checked="checked"', page)
-    page = client.get(task_url(request, "screening")).content.decode()
-    assert 'name="screening-challenge_not_issued_reason"' in page
+    assert task_url(request, "challenge_not_issued") in page  # or record why not, from the challenge's task
+    assert "challenge_not_issued_reason" not in client.get(task_url(request, "screening")).content.decode()
     due = timezone.localdate() + datetime.timedelta(days=10)
     response = post(
         client,
@@ -312,6 +312,36 @@ def test_a_challenge_without_its_text_or_date_names_both(client, council):
     assert "Write the challenge." in page
     assert "Enter the date the response is due." in page
     assert not Challenge.objects.exists()
+
+
+def test_why_no_challenge_is_recorded_on_its_own_page_from_the_challenge_task(client, council):
+    request = proceeded(council, child_with_plans(council, 1, outstanding_actions_at_closure=True))
+    screened(council, request)
+    client.force_login(council.cp_chair)
+    task_list = client.get(decide_url(request)).content.decode()
+    assert task_url(request, "challenge_not_issued") not in task_list  # one task: issue, or say why not
+    assert post(client, request, "challenge_not_issued", reason=" ").status_code == 400
+    reason = "The plan was ended by the court, not stepped down."
+    response = post(client, request, "challenge_not_issued", reason=reason)
+    assert response.status_code == 302
+    assert reload(request).challenge_not_issued_reason == reason
+    assert re.search(
+        r"Issue a challenge and resolution \(R11\).*?Completed", client.get(decide_url(request)).content.decode(), re.S
+    )
+    accept = client.get(task_url(request, "accept")).content.decode()
+    assert "Why no challenge was issued" in accept and reason in accept
+
+    records.issue_challenge(
+        request.pk,
+        council.cp_chair,
+        triggers=["outstanding_actions_at_closure"],
+        challenge="Which actions were left open?",
+        response_due=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    page = client.get(task_url(request, "issue_challenge")).content.decode()
+    assert task_url(request, "challenge_not_issued") not in page
+    response = post(client, request, "challenge_not_issued", reason="Changed my mind.")
+    assert response.status_code == 400 and "Changed my mind." in response.content.decode()
 
 
 # The Head of Service (R10).
