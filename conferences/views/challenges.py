@@ -32,19 +32,18 @@ from conferences.models import Challenge, ChallengeTrigger
 from conferences.permissions import can_view_request, challenge_refusal
 from conferences.selectors import changes_since
 from conferences.timescales import challenge_deadline
-from conferences.views.dashboards import open_challenges
+from conferences.views.dashboards import challenge_rows, open_challenges
 from conferences.views.decisions import (
     IN_PROGRESS,
     NOT_STARTED,
     Task,
     cannot_act,
     confirmation_due,
-    keep_answer,
-    keep_typed,
+    keep_as_drafts,
     request_page_url,
-    restore_drafts,
     told_in_words,
 )
+from conferences.views.drafting import keep_typed, put_back
 
 PAGE_SIZE = 25
 CHANGED = "The challenge changed while you were looking at it. Look at it again before you act."
@@ -174,8 +173,10 @@ def challenge_step(http_request, pk, step):
         if step not in challenge_steps(user, challenge):
             return cannot_act(http_request, challenge.request, [step_refusal(user, challenge, step)], status=403)
         form = build_form(step, challenge)
-        restored, changes = restore_drafts(user, challenge.request, form, prefix)
-        return render_step(http_request, challenge, form, restored=restored, changes=changes)
+        restored = put_back(user, challenge.request, prefix, form)
+        if restored is None:
+            return render_step(http_request, challenge, form)
+        return render_step(http_request, challenge, form, restored=restored.at, changes=restored.changes)
 
     form = build_form(step, challenge, data=http_request.POST)
     try:
@@ -187,7 +188,7 @@ def challenge_step(http_request, pk, step):
         if not form.is_valid():
             return render_step(http_request, challenge, form, status=400)
         if confirmation_due(http_request, form):
-            keep_typed(user, challenge.request, form, prefix)
+            keep_as_drafts(user, challenge.request, form, prefix)
             context = challenge_context(challenge) | {
                 "form": form,
                 "declared": STEPS[step],
@@ -218,12 +219,13 @@ def keep_draft(http_request, pk):
     user = http_request.user
     challenge = visible_challenge(user, pk)
     step, _, name = http_request.POST.get("field", "").partition("-")
-    form_class = decision_forms.FORMS.get(step) if step in STEPS else None
-    if form_class is None or name not in form_class.draftable():
+    if step not in STEPS:
         return HttpResponseBadRequest("That is not a field of a challenge page.")
     if step not in challenge_steps(user, challenge):
         return HttpResponseForbidden(step_refusal(user, challenge, step))
-    return keep_answer(http_request, challenge.request, form_class, draft_prefix(challenge, step), name)
+    form_class = decision_forms.FORMS[step]
+    long_answers = {field: form_class.base_fields[field] for field in form_class.draftable()}
+    return keep_typed(http_request, challenge.request, draft_prefix(challenge, step), name, long_answers)
 
 
 @login_required
@@ -231,9 +233,9 @@ def challenge_list(http_request):
     """Open challenges this person may see: every one for a CP chair, their team's for a team manager."""
     today = timezone.localdate()
     page = Paginator(open_challenges(http_request.user), PAGE_SIZE).get_page(http_request.GET.get("page"))
-    challenges = [(challenge, challenge_deadline(challenge, today)) for challenge in page]
+    challenges = challenge_rows(page, today)
     record_list_access(
-        http_request.user, [challenge.request.child_id for challenge, _ in challenges], http_request.get_full_path()
+        http_request.user, [row.challenge.request.child_id for row in challenges], http_request.get_full_path()
     )
     return render(
         http_request, "conferences/decisions/challenge_list.html", {"page_obj": page, "challenges": challenges}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -39,6 +39,7 @@ from conferences.presenters import assessment_flags, flag_tags, plan_summaries
 from conferences.requirements import missing_for, step_missing
 from conferences.selectors import assessment_date, changes_since, try_assessment
 from conferences.timescales import deadlines, default_response_due
+from conferences.views.drafting import keep_typed, put_back
 from conferences.views.requests import open_request, visible_request
 from people.roles import TEAM_ROLES, role_of
 
@@ -342,24 +343,16 @@ def render_task(http_request, request_obj, form, *, status=200, notice="", chang
     return render(http_request, "conferences/decisions/task.html", context, status=status)
 
 
-def restore_drafts(user, request_obj, form, prefix):
-    """Put this person's unsaved drafts (kept under `prefix`) over the form: when they were saved, and what
-    changed on the request since the oldest of them was typed, to read beside it."""
-    kept = drafts.kept(user, request_obj.pk, prefix)
-    kept = {name: draft for name, draft in kept.items() if name in form.fields}
-    if not kept:
-        return None, ()
-    for name, draft in kept.items():
-        form.initial[name] = draft.text
-    oldest = min(draft.version for draft in kept.values())
-    changes = changes_since(request_obj, oldest) if oldest != request_obj.version else ()
-    return max(draft.saved_at for draft in kept.values()), changes
-
-
 def opened_form(user, request_obj, action, assessment):
-    """The form as the person left it: what is recorded, with their unsaved drafts over it."""
+    """The form as the person left it: what is recorded, with their unsaved drafts over it.
+
+    A draft typed on an older version comes with what changed since, to read beside it.
+    """
     form = build_form(action, request_obj, assessment)
-    return form, *restore_drafts(user, request_obj, form, action)
+    restored = put_back(user, request_obj, action, form)
+    if restored is None:
+        return form, None, ()
+    return form, restored.at, restored.changes
 
 
 def confirmation_due(http_request, form) -> bool:
@@ -370,7 +363,7 @@ def confirmation_due(http_request, form) -> bool:
     return all(str(value).strip() for value in form.service_kwargs().values())
 
 
-def keep_typed(user, request_obj, form, prefix):
+def keep_as_drafts(user, request_obj, form, prefix):
     """Keep the long answers of a valid form as drafts (under `prefix`): "Change" on the confirmation page
     goes back to the form with them."""
     for name in form.draftable():
@@ -422,7 +415,7 @@ def task(http_request, pk, action):
         if not form.is_valid():
             return render_task(http_request, request_obj, form, status=400)
         if confirmation_due(http_request, form):
-            keep_typed(user, request_obj, form, action)
+            keep_as_drafts(user, request_obj, form, action)
             context = story_context(request_obj, assessment, None) | {"form": form, "declared": DECLARED[action]}
             context |= {"change_url": task_url(request_obj, action), "told": told_in_words(DECLARED[action])}
             return render(http_request, "conferences/decisions/confirm.html", context)
@@ -462,20 +455,9 @@ def keep_draft(http_request, pk):
     request_obj = visible_request(user, pk, ConferenceRequest.objects.select_related("child__team"))
     action, _, name = http_request.POST.get("field", "").partition("-")
     form_class = FORMS.get(action)
-    if form_class is None or name not in form_class.draftable():
+    if form_class is None:
         return HttpResponseBadRequest("That is not a field of a decision page.")
     if action not in decision_actions(user, request_obj):
         return HttpResponseForbidden(refusal_for(user, request_obj, action))
-    return keep_answer(http_request, request_obj, form_class, action, name)
-
-
-def keep_answer(http_request, request_obj, form_class, prefix, name):
-    """Keep the text typed in one long answer of `form_class` as this person's draft under `prefix`, once the
-    page has checked that they may use the form: 204, or why not."""
-    text = http_request.POST.get("text", "")
-    if len(text) > form_class.base_fields[name].max_length:
-        return HttpResponseBadRequest("The answer is too long to keep.")
-    version = http_request.POST.get("version", "")
-    seen = int(version) if version.isdigit() else request_obj.version
-    drafts.keep(http_request.user, request_obj.pk, f"{prefix}-{name}", text, seen)
-    return HttpResponse(status=204)
+    long_answers = {field: form_class.base_fields[field] for field in form_class.draftable()}
+    return keep_typed(http_request, request_obj, action, name, long_answers)

@@ -135,7 +135,7 @@ def test_a_draft_is_kept_per_challenge_put_back_and_cleared_on_save(council, cha
 def test_a_draft_is_kept_only_for_a_step_this_person_may_take(council, challenge):
     chair = signed_in(council.cp_chair)
     assert chair.post(draft_url(challenge), {"field": "respond-response", "text": "Not mine"}).status_code == 403
-    assert chair.post(draft_url(challenge), {"field": "respond-expected_state", "text": "x"}).status_code == 400
+    assert chair.post(draft_url(challenge), {"field": "escalate-expected_state", "text": "x"}).status_code == 400
     other = signed_in(council.other_team_manager)
     assert other.post(draft_url(challenge), {"field": "respond-response", "text": "x"}).status_code == 404
     assert not Draft.objects.exists()
