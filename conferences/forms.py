@@ -88,6 +88,14 @@ class StateGuardedForm(forms.Form):
     def initial_from(self, request_obj) -> dict:
         return {}
 
+    def draftable(self) -> list[str]:
+        """The long answers, which are kept as drafts while the person types (conferences/drafts.py): this
+        form's own, since some sections have one for each service or sibling."""
+        return [name for name, field in self.fields.items() if isinstance(field.widget, forms.Textarea)]
+
+    def typed(self) -> list[tuple[str, str]]:
+        return typed_answers(self)
+
     def clean(self):
         """Typed dates against the child's life and the request's other dates: each problem on its own field."""
         cleaned = super().clean()
@@ -96,6 +104,15 @@ class StateGuardedForm(forms.Form):
         for model, message in date_problems_of(self.request_obj, typed).items():
             self.add_error(by_model[model], message)
         return cleaned
+
+
+def typed_answers(form) -> list[tuple[str, str]]:
+    """What the person typed in a form's long answers, labelled: shown whenever it cannot be saved."""
+    return [
+        (str(form.fields[name].label), form.data.get(form.add_prefix(name), ""))
+        for name in form.draftable()
+        if name in form.fields and form.data.get(form.add_prefix(name), "").strip()
+    ]
 
 
 def factor_groups(bound_field):

@@ -14,7 +14,7 @@ from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 
 from conferences import actions
-from conferences.forms import UKDateField
+from conferences.forms import UKDateField, typed_answers
 from conferences.models import SCREENING_TIMESCALE_WEEKS, AlternativeRoute, ChallengeTrigger, HeadOfServiceGround
 from limits.text import long_text
 
@@ -80,12 +80,7 @@ class DecisionForm(forms.Form):
         return [name for name, field in cls.base_fields.items() if isinstance(field.widget, forms.Textarea)]
 
     def typed(self) -> list[tuple[str, str]]:
-        """What the person typed in the long answers, labelled: shown whenever it cannot be saved."""
-        return [
-            (str(self.fields[name].label), self.data.get(self.add_prefix(name), ""))
-            for name in self.draftable()
-            if name in self.fields and self.data.get(self.add_prefix(name), "").strip()
-        ]
+        return typed_answers(self)
 
     def service_kwargs(self) -> dict:
         """The keyword arguments of the business action, from the cleaned data."""

@@ -378,7 +378,8 @@ class QueueFacts(models.Model):
 
 
 class Draft(models.Model):
-    """Text a person typed on a decision page and has not saved yet: theirs alone, one per field, until they save.
+    """Text a person typed on a decision page or a section of the request and has not saved yet: theirs alone,
+    one per field, until they save.
 
     Drafts are not records: they never change the request's version, are seen by no one else and are
     deleted when the person saves the form they belong to. `version` is the request's version the text
@@ -387,7 +388,8 @@ class Draft(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(ConferenceRequest, on_delete=models.CASCADE, related_name="drafts")
-    field = models.CharField(max_length=100)  # the form field's name with its action: "screening-difference"
+    # The form field's name after its form's: "screening-difference", "repeat-risks".
+    field = models.CharField(max_length=100)
     text = models.TextField()
     version = models.PositiveIntegerField()
     saved_at = models.DateTimeField(auto_now=True)
@@ -397,3 +399,19 @@ class Draft(models.Model):
 
     def __str__(self):
         return f"Draft of {self.field} on request {self.request_id}"
+
+
+class SavedForm(models.Model):
+    """The request's version after a person last saved one form of it (conferences/drafts.py): a draft typed
+    on an older version of that form was typed on a page they have since saved, so it is not kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(ConferenceRequest, on_delete=models.CASCADE, related_name="+")
+    form = models.CharField(max_length=100)  # the prefix of its drafts' fields: "screening", "repeat"
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "request", "form"], name="one_last_save_per_form")]
+
+    def __str__(self):
+        return f"{self.form} of request {self.request_id} saved at version {self.version}"

@@ -7,9 +7,10 @@ again whenever the request or the child's plans are saved (conferences/signals.p
 (conferences/tasks.py), because "within 12 months" and close scrutiny change with the date alone.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -112,6 +113,25 @@ def filtered(queryset, *, stage="", flag="", team=""):
     return queryset
 
 
-def queue_summary(queue, today: date) -> dict:
-    """How many requests wait, and how many are past the date their first clock runs out, in one query."""
-    return queue.aggregate(size=Count("pk"), overdue=Count("pk", filter=Q(queue_facts__due_on__lt=today)))
+@dataclass(frozen=True)
+class Overview:
+    """What a dashboard says of a whole queue: which requests it holds, their teams, and how many are overdue."""
+
+    ids: list[int]
+    teams: list[tuple[str, str]]  # (id, name) of the children's teams, by name, for the team filter
+    size: int
+    overdue: int  # past the date their first clock runs out
+
+
+def overview(queue, today: date) -> Overview:
+    """The queue read once: a thousand requests at most, so the filter deciding which requests a person
+    may see (object permissions over thousands of rows) runs in one query instead of once per question,
+    and the page is then read by these ids."""
+    rows = list(queue.order_by().values_list("pk", "child__team_id", "child__team__name", "queue_facts__due_on"))
+    teams = sorted({(name, team_id) for _, team_id, name, _ in rows if team_id is not None})
+    return Overview(
+        ids=[pk for pk, *_ in rows],
+        teams=[(str(team_id), name) for name, team_id in teams],
+        size=len(rows),
+        overdue=sum(1 for *_, due_on in rows if due_on is not None and due_on < today),
+    )

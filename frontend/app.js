@@ -1,4 +1,4 @@
-// Repeat-plan gatekeeping: start GOV.UK Frontend, the decision pages' drafts kept on the server, and the
+// Repeat-plan gatekeeping: start GOV.UK Frontend, long answers' drafts kept on the server, and the
 // session time-out warning.
 //
 // Loaded as an ES module from base.html (<script type="module">), so it runs
@@ -79,41 +79,54 @@ function restoreDraft () {
   }
 }
 
-// Drafts kept on the server: on the decision pages (a form with data-draft-url), each long answer is sent
-// a second after the person stops typing, and all of them when the session time-out warning opens. The
-// server keeps them for this person alone and puts them back when the page is opened again; saving the
-// form clears them. Pressing the form's button cancels anything still waiting, so an old draft cannot
-// land after the save.
+// Drafts kept on the server: on the decision pages and the sections of the worker's request (a form with
+// data-draft-url), each long answer is sent a second after the person stops typing, and all of them when
+// the session time-out warning opens. The server keeps them for this person alone and puts them back when
+// the page is opened again; saving the form clears them. Pressing the form's button cancels any draft still
+// waiting, sends no more, and holds the form back until a draft already on its way has arrived, so that it
+// cannot land after the save and come back as a stale draft (the server drops such a draft too:
+// conferences/drafts.py). A draft that never answers holds the save back for a few seconds at most.
 const DRAFT_DELAY = 1000
+const DRAFT_WAIT = 5000
 const serverDrafts = []
 
 function startServerDrafts () {
   document.querySelectorAll('main form[data-draft-url]').forEach((form) => {
     const token = form.querySelector('[name=csrfmiddlewaretoken]').value
-    const version = form.querySelector('[name$="-expected_version"]')
+    const version = form.querySelector('[name$="expected_version"]')
     const status = form.querySelector('[data-draft-status]')
     const textareas = Array.from(form.querySelectorAll('textarea[name]'))
     const waiting = new Set()
+    const sending = new Set()
     let timer = null
+    let saving = false
+    let holding = false
+    let released = false
+
+    async function post (field) {
+      const body = new URLSearchParams({ field: field.name, text: field.value, version: version ? version.value : '' })
+      try {
+        const response = await fetch(form.dataset.draftUrl, {
+          method: 'POST',
+          headers: { 'X-CSRFToken': token },
+          body,
+          credentials: 'same-origin',
+          redirect: 'manual',
+          keepalive: true
+        })
+        return response.ok
+      } catch {
+        return false
+      }
+    }
 
     async function send (fields) {
-      const sent = await Promise.all(fields.map(async (field) => {
-        const body = new URLSearchParams({ field: field.name, text: field.value, version: version ? version.value : '' })
-        try {
-          const response = await fetch(form.dataset.draftUrl, {
-            method: 'POST',
-            headers: { 'X-CSRFToken': token },
-            body,
-            credentials: 'same-origin',
-            redirect: 'manual',
-            keepalive: true
-          })
-          return response.ok
-        } catch {
-          return false
-        }
-      }))
-      if (status && sent.length && sent.every(Boolean)) {
+      if (saving || !fields.length) return
+      const sent = Promise.all(fields.map(post))
+      sending.add(sent)
+      const ok = await sent
+      sending.delete(sent)
+      if (status && ok.every(Boolean)) {
         const now = new Date()
         const time = now.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })
         status.textContent = `Draft saved at ${time}`
@@ -124,7 +137,7 @@ function startServerDrafts () {
       window.clearTimeout(timer)
       const fields = textareas.filter((field) => waiting.has(field))
       waiting.clear()
-      if (fields.length) send(fields)
+      send(fields)
     }
 
     textareas.forEach((field) => field.addEventListener('input', () => {
@@ -132,9 +145,20 @@ function startServerDrafts () {
       window.clearTimeout(timer)
       timer = window.setTimeout(sendWaiting, DRAFT_DELAY)
     }))
-    form.addEventListener('submit', () => {
+    form.addEventListener('submit', (event) => {
       window.clearTimeout(timer)
       waiting.clear()
+      saving = true
+      if (released || (!holding && !sending.size)) return
+      event.preventDefault()
+      if (holding) return // pressed again while held: one save is enough
+      holding = true
+      const arrived = Promise.allSettled(Array.from(sending))
+      const tooLong = new Promise((resolve) => window.setTimeout(resolve, DRAFT_WAIT))
+      Promise.race([arrived, tooLong]).then(() => {
+        released = true
+        form.requestSubmit(event.submitter)
+      })
     })
     serverDrafts.push(() => {
       window.clearTimeout(timer)

@@ -2,6 +2,7 @@
 its trail's events in words."""
 
 from django import template
+from django.utils.html import format_html
 
 from conferences.actions import action_in_words
 from conferences.stages import colour_of, label_of
@@ -9,10 +10,12 @@ from conferences.stages import colour_of, label_of
 register = template.Library()
 
 
-@register.inclusion_tag("includes/_tag.html")
+@register.simple_tag
 def state_tag(state):
-    """`{% state_tag req.state %}`: the words and colour are the stage's own, so every page says the same."""
-    return {"words": label_of(state), "colour": colour_of(state)}
+    """`{% state_tag req.state %}`: the words and colour are the stage's own, so every page says the same.
+
+    Built here rather than from a template: lists show one in every row."""
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour_of(state), label_of(state))
 
 
 @register.filter

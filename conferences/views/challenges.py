@@ -19,7 +19,7 @@ from conferences.errors import ActionRefused, NotPermitted, RequestChanged, http
 from conferences.models import Challenge, ChallengeTrigger
 from conferences.permissions import can_view_request, challenge_refusal
 from conferences.timescales import challenge_deadline
-from conferences.views.dashboards import open_challenges
+from conferences.views.dashboards import challenge_rows, open_challenges
 from conferences.views.decisions import request_page_url
 
 PAGE_SIZE = 25
@@ -121,9 +121,9 @@ def challenge_list(http_request):
     """Open challenges this person may see: every one for a CP chair, their team's for a team manager."""
     today = timezone.localdate()
     page = Paginator(open_challenges(http_request.user), PAGE_SIZE).get_page(http_request.GET.get("page"))
-    challenges = [(challenge, challenge_deadline(challenge, today)) for challenge in page]
+    challenges = challenge_rows(page, today)
     record_list_access(
-        http_request.user, [challenge.request.child_id for challenge, _ in challenges], http_request.get_full_path()
+        http_request.user, [row.challenge.request.child_id for row in challenges], http_request.get_full_path()
     )
     return render(
         http_request, "conferences/decisions/challenge_list.html", {"page_obj": page, "challenges": challenges}

@@ -24,10 +24,10 @@ from conferences.forms_decisions import DashboardFilterForm
 from conferences.models import Challenge, ConferenceRequest
 from conferences.permissions import requests_visible_to
 from conferences.presenters import FLAGS, FlagTag, flag_tags
-from conferences.queue import DEFAULT_SORT, assessable, filtered, ordering, queue_summary
+from conferences.queue import DEFAULT_SORT, assessable, filtered, ordering, overview
 from conferences.selectors import try_assessment
 from conferences.timescales import Deadline, challenge_deadline, current_deadline
-from conferences.views.decisions import request_page_url
+from conferences.views.links import links_to
 from people.roles import Role, role_of
 
 PAGE_SIZE = 25
@@ -40,27 +40,51 @@ CHALLENGE_ROLES = stages.CHALLENGE_ROLES
 
 @dataclass
 class QueueRow:
+    """One row of the page shown, its cells worked out once here: the template only places them."""
+
     request: ConferenceRequest
     assessment: Assessment | None
     problem: str | None
     days_waiting: int
     deadline: Deadline | None
+    flags: list[FlagTag]
+    url: str
+    decide_url: str
+    submitted_by: str  # who submitted it, in words; "" while it is a draft
 
     @property
     def child(self) -> Child:
         return self.request.child
 
     @property
-    def flags(self) -> list[FlagTag]:
-        return flag_tags(self.assessment)
-
-    @property
     def overdue(self) -> bool:
         return self.deadline is not None and self.deadline.is_overdue
 
     @property
-    def url(self) -> str:
-        return request_page_url(self.request)
+    def due_on(self) -> str:
+        return f"{self.deadline.due:%-d %b %Y}" if self.deadline else ""
+
+
+@dataclass(frozen=True)
+class ChallengeRow:
+    """One open challenge as the dashboard and the list of challenges show it."""
+
+    challenge: Challenge
+    deadline: Deadline | None
+    url: str
+
+    @property
+    def issued_on(self) -> str:
+        return f"{self.challenge.issued_at:%-d %b %Y}"
+
+    @property
+    def issued_by(self) -> str:
+        by = self.challenge.issued_by
+        return by.get_full_name() or by.username
+
+    @property
+    def due_on(self) -> str:
+        return f"{self.deadline.due:%-d %b %Y}" if self.deadline else ""
 
 
 def queue_of(user, states):
@@ -68,33 +92,42 @@ def queue_of(user, states):
     return requests_visible_to(user, ConferenceRequest.objects.filter(state__in=states))
 
 
-def row_of(request, today: date) -> QueueRow:
-    """One row of the page shown, assessed as the request page would assess it."""
-    assessment, problem = try_assessment(request, siblings=request.sibling_count)
-    waiting = (today - timezone.localdate(request.stage_entered_at)).days
-    return QueueRow(request, assessment, problem, waiting, current_deadline(request, today))
+def _name_of(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
 
 
-def queue_page(queue, page_number, today: date, *, sort=DEFAULT_SORT, **filters):
-    """The page asked for of the queue, filtered and sorted by the database; only its rows are assessed."""
+def rows_of(requests, today: date) -> list[QueueRow]:
+    """The rows of the page shown, each assessed as the request page would assess it."""
+    request_page, decide_page = links_to("conferences:request_detail"), links_to("decisions:decide")
+    rows = []
+    for request in requests:
+        assessment, problem = try_assessment(request, siblings=request.sibling_count)
+        rows.append(
+            QueueRow(
+                request=request,
+                assessment=assessment,
+                problem=problem,
+                days_waiting=(today - timezone.localdate(request.stage_entered_at)).days,
+                deadline=current_deadline(request, today),
+                flags=flag_tags(assessment),
+                url=request_page(request.pk),
+                decide_url=decide_page(request.pk),
+                submitted_by=_name_of(request.submitted_by),
+            )
+        )
+    return rows
+
+
+def queue_page(ids, page_number, today: date, *, sort=DEFAULT_SORT, **filters):
+    """The page asked for of the queue (`ids`, read once by conferences.queue.overview), filtered and sorted
+    by the database; only its rows are assessed."""
+    queue = ConferenceRequest.objects.filter(pk__in=ids)
     shown = assessable(filtered(queue, **filters).select_related("child__team", "submitted_by")).order_by(
         *ordering(sort)
     )
     page = Paginator(shown, PAGE_SIZE).get_page(page_number)
-    page.object_list = [row_of(request, today) for request in page.object_list]
+    page.object_list = rows_of(page.object_list, today)
     return page
-
-
-def teams_in(queue):
-    """The teams of the children in the queue, for the team filter: (id, name), by name."""
-    # Read from the queue's own rows (a thousand at most), not by asking each team whether it has one.
-    teams = (
-        queue.filter(child__team__isnull=False)
-        .order_by("child__team__name", "child__team_id")
-        .values_list("child__team_id", "child__team__name")
-        .distinct()
-    )
-    return [(str(pk), name) for pk, name in teams]
 
 
 def open_challenges(user):
@@ -104,6 +137,14 @@ def open_challenges(user):
         .select_related("request__child__team", "issued_by")
         .order_by("response_due", "pk")
     )
+
+
+def challenge_rows(challenges, today: date) -> list[ChallengeRow]:
+    challenge_page = links_to("decisions:challenge")
+    return [
+        ChallengeRow(challenge, challenge_deadline(challenge, today), challenge_page(challenge.pk))
+        for challenge in challenges
+    ]
 
 
 def _sort_links(current: str) -> list[dict]:
@@ -126,39 +167,35 @@ def dashboard(http_request):
     role = role_of(user)
     states = QUEUES.get(role, [])
     today = timezone.localdate()
-    queue = queue_of(user, states)
+    queue = overview(queue_of(user, states), today) if states else None
     filters = DashboardFilterForm(
         http_request.GET,
         stages=[(state.value, state.label) for state in states],
         flags=[(tag.key, tag.words) for tag in FLAGS],
-        teams=teams_in(queue) if states else [],
+        teams=queue.teams if queue else [],
     )
     sort = filters.value("sort") or DEFAULT_SORT
     chosen = {name: filters.value(name) for name in ("stage", "flag", "team")}
-    summary = queue_summary(queue, today) if states else {"size": 0, "overdue": 0}
-    page = queue_page(queue, http_request.GET.get("page"), today, sort=sort, **chosen) if states else None
-    challenges = (
-        [(challenge, challenge_deadline(challenge, today)) for challenge in open_challenges(user)]
-        if role in CHALLENGE_ROLES
-        else []
-    )
+    page = queue_page(queue.ids, http_request.GET.get("page"), today, sort=sort, **chosen) if queue else None
+    challenges = challenge_rows(open_challenges(user), today) if role in CHALLENGE_ROLES else []
     shown = [row.request.child_id for row in page] if page else []
-    listed = shown + [challenge.request.child_id for challenge, _ in challenges]
+    listed = shown + [row.challenge.request.child_id for row in challenges]
     record_list_access(user, listed, http_request.get_full_path())
     context = {
         "role": role,
         "title": stages.queue_title(role),
         "watching": role == Role.TEAM_MANAGER,
         "states": states,
-        "queue_size": summary["size"],
+        "several_stages": len(states) > 1,
+        "queue_size": queue.size if queue else 0,
         "page_obj": page,
         "filters": filters,
         "filtered": any(chosen.values()),
         "shown_count": page.paginator.count if page else 0,
         "sort": sort,
         "sort_links": _sort_links(sort),
-        "overdue_count": summary["overdue"],
+        "overdue_count": queue.overdue if queue else 0,
         "challenges": challenges,
-        "overdue_challenges": sum(1 for _, deadline in challenges if deadline and deadline.is_overdue),
+        "overdue_challenges": sum(1 for row in challenges if row.deadline and row.deadline.is_overdue),
     }
     return render(http_request, "conferences/decisions/dashboard.html", context)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -39,6 +39,7 @@ from conferences.presenters import assessment_flags, flag_tags, plan_summaries
 from conferences.requirements import missing_for, step_missing
 from conferences.selectors import assessment_date, changes_since, try_assessment
 from conferences.timescales import deadlines, default_response_due
+from conferences.views.drafting import keep_typed, put_back
 from conferences.views.requests import open_request, visible_request
 from people.roles import TEAM_ROLES, role_of
 
@@ -337,15 +338,10 @@ def opened_form(user, request_obj, action, assessment):
     A draft typed on an older version comes with what changed since, to read beside it.
     """
     form = build_form(action, request_obj, assessment)
-    kept = drafts.kept(user, request_obj.pk, action)
-    kept = {name: draft for name, draft in kept.items() if name in form.fields}
-    if not kept:
+    restored = put_back(user, request_obj, action, form)
+    if restored is None:
         return form, None, ()
-    for name, draft in kept.items():
-        form.initial[name] = draft.text
-    oldest = min(draft.version for draft in kept.values())
-    changes = changes_since(request_obj, oldest) if oldest != request_obj.version else ()
-    return form, max(draft.saved_at for draft in kept.values()), changes
+    return form, restored.at, restored.changes
 
 
 def _confirmation_due(http_request, form) -> bool:
@@ -441,13 +437,9 @@ def keep_draft(http_request, pk):
     request_obj = visible_request(user, pk, ConferenceRequest.objects.select_related("child__team"))
     action, _, name = http_request.POST.get("field", "").partition("-")
     form_class = FORMS.get(action)
-    if form_class is None or name not in form_class.draftable():
+    if form_class is None:
         return HttpResponseBadRequest("That is not a field of a decision page.")
     if action not in decision_actions(user, request_obj):
         return HttpResponseForbidden(refusal_for(user, request_obj, action))
-    text = http_request.POST.get("text", "")
-    if len(text) > form_class.base_fields[name].max_length:
-        return HttpResponseBadRequest("The answer is too long to keep.")
-    version = http_request.POST.get("version", "")
-    drafts.keep(user, pk, f"{action}-{name}", text, int(version) if version.isdigit() else request_obj.version)
-    return HttpResponse(status=204)
+    long_answers = {field: form_class.base_fields[field] for field in form_class.draftable()}
+    return keep_typed(http_request, request_obj, action, name, long_answers)

@@ -4,6 +4,8 @@ Views stay thin: they show what the assessment, the requirements and the permiss
 change goes through conferences/records.py or conferences/transitions.py with the stage and version the
 person saw (`expected_state`, `expected_version`). A refusal from those services becomes a message on
 the page (400, 403, or 409 when the request changed meanwhile, with the typed text kept), never a 500.
+A section's long answers are kept as drafts while the worker types (conferences/views/drafting.py) and put
+back when the section is opened again, until it is saved.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_POST
 from audit.services import record_access
 from cases.permissions import children_visible_to
 from conferences import assessment as steps
-from conferences import forms, records, transitions
+from conferences import drafts, forms, records, transitions
 from conferences.actions import (
     ACTIONS,
     CONFIRM_NO_PREVIOUS_PLAN,
@@ -44,6 +46,7 @@ from conferences.permissions import can_view_request, may_record, record_refusal
 from conferences.presenters import assessment_flags, flags_by_point
 from conferences.requirements import outstanding_steps
 from conferences.selectors import assessment_date, changes_since, try_assessment
+from conferences.views.drafting import keep_typed, put_back
 from conferences.views.timeline import timeline
 from conferences.views.wording import STEP_TITLES, who_does
 
@@ -129,9 +132,13 @@ def attempt(form, action):
     return None
 
 
-def refused(http_request, request_obj, reason, status=403):
+def refused(http_request, request_obj, reason, status=403, typed=()):
+    """A page this person may not use now; whatever they typed is shown so that it is not lost."""
     return render(
-        http_request, "conferences/worker/refused.html", {"request_obj": request_obj, "reason": reason}, status=status
+        http_request,
+        "conferences/worker/refused.html",
+        {"request_obj": request_obj, "reason": reason, "typed": typed},
+        status=status,
     )
 
 
@@ -263,29 +270,37 @@ def _after_section(http_request, request_obj, slug):
 
 @login_required
 def section(http_request, pk, slug):
-    """One section of the request, saved as a draft on its own: the form keeps what was typed on any error."""
+    """One section of the request, saved as a draft on its own: the form keeps what was typed on any error,
+    and long answers typed but not saved are put back when the section is opened again."""
     if slug not in SECTION_BY_SLUG:
         raise Http404
-    request_obj = visible_request(http_request.user, pk)
+    user = http_request.user
+    request_obj = visible_request(user, pk)
     assessment, problem = try_assessment(request_obj)
     applicable = sections_for(assessment)
     current = SECTION_BY_SLUG[slug]
     if current not in applicable:
         return redirect("conferences:check_answers", pk)
-    refusal = record_refusal(http_request.user, request_obj, current.record)
+    posted = http_request.POST if http_request.method == "POST" else None
+    refusal = record_refusal(user, request_obj, current.record)
     if refusal:
-        return refused(http_request, request_obj, refusal)
+        typed = _build_form(slug, request_obj, assessment, posted).typed() if posted else ()
+        return refused(http_request, request_obj, refusal, typed=typed)
     log_opening(http_request, request_obj)
 
-    form = _build_form(slug, request_obj, assessment, http_request.POST if http_request.method == "POST" else None)
-    status = 200
-    if http_request.method == "POST":
-        if form.is_valid():
-            status = attempt(form, lambda: _save(slug, request_obj, http_request.user, form))
-            if status is None:
-                return _after_section(http_request, request_obj, slug)
-        else:
-            status = 400
+    form = _build_form(slug, request_obj, assessment, posted)
+    status, restored = 200, None
+    if posted is None:
+        restored = put_back(user, request_obj, slug, form)
+        if restored:
+            form.changes = restored.changes
+    elif form.is_valid():
+        status = attempt(form, lambda: _save(slug, request_obj, user, form))
+        if status is None:
+            drafts.discard(user, pk, slug)
+            return _after_section(http_request, request_obj, slug)
+    else:
+        status = 400
     on_date = assessment_date(request_obj)
     flags = assessment_flags(assessment, on_date)
     context = {
@@ -302,6 +317,8 @@ def section(http_request, pk, slug):
         "flags": flags,
         "flags_by_point": flags_by_point(flags),
         "from_check": http_request.GET.get("next") == "check",
+        "restored": restored.at if restored else None,
+        "draft_url": reverse("conferences:section_draft", args=[pk, slug]) if form.draftable() else "",
     }
     if slug == "services":
         context["service_groups"] = _service_groups(request_obj, form)
@@ -312,6 +329,25 @@ def section(http_request, pk, slug):
             (sibling, include, reason, histories.get(sibling.pk)) for sibling, include, reason in form.groups()
         ]
     return render(http_request, f"conferences/worker/section_{slug}.html", context, status=status)
+
+
+@login_required
+@require_POST
+def keep_section_draft(http_request, pk, slug):
+    """Keep one long answer of a section as its writer types it (frontend/app.js): 204, or why not."""
+    if slug not in SECTION_BY_SLUG:
+        raise Http404
+    request_obj = visible_request(http_request.user, pk)
+    assessment, _ = try_assessment(request_obj)
+    current = SECTION_BY_SLUG[slug]
+    if current not in sections_for(assessment):
+        return HttpResponseBadRequest("That section is not part of this request.")
+    refusal = record_refusal(http_request.user, request_obj, current.record)
+    if refusal:
+        return HttpResponseForbidden(refusal)
+    form = _build_form(slug, request_obj, assessment)
+    long_answers = {name: form.fields[name] for name in form.draftable()}
+    return keep_typed(http_request, request_obj, slug, http_request.POST.get("field", ""), long_answers)
 
 
 def answers_context(request_obj, user, assessment, *, from_check=False):
@@ -361,6 +397,13 @@ def check_answers(http_request, pk):
         "still_needed": SUBMIT.missing(request_obj) if request_obj.state in SUBMIT.source else [],
         **answers_context(request_obj, user, assessment, from_check=True),
     }
+    # Sections with text this person typed and did not save, to go back to before submitting leaves it behind.
+    drafted = drafts.forms_with_drafts(user, pk)
+    context["unsaved"] = [
+        (section, context["change_urls"][section.slug])
+        for section in sections_for(assessment)
+        if section.slug in drafted and section.slug in context["change_urls"]
+    ]
     return render(http_request, "conferences/worker/check_answers.html", context, status=status)
 
 

@@ -123,6 +123,8 @@ def prepare_database(name: str, children: int, say, schema_from: str | None = No
         say(f"Using the benchmark database {name} (built before at this size).")
         with using_database(name):
             call_command("migrate", verbosity=0)
+            with connection.cursor() as cursor:  # statistics for any index a new migration added
+                cursor.execute("ANALYZE")
         return
     building = f"{name}_building"
     _drop(building)
