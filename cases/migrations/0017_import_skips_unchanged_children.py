@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_plan_service_tracked_per_statement'),
+        ('cases', '0016_child_search_trigrams_without_pending_list'),
     ]
 
     operations = [
