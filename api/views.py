@@ -36,6 +36,7 @@ from conferences.requirements import missing_for, outstanding_steps
 from conferences.selectors import plan_records, request_version, try_assessment
 from people.models import ServiceArea
 from people.roles import Role, role_of
+from quality import indicator_export
 from quality import indicators as indicator_figures
 from quality.access import limited_to_own_area, may_see_indicators, own_service_area
 
@@ -302,7 +303,8 @@ class IndicatorView(ApiView):
             raise drf_serializers.ValidationError(
                 {"service_area": [f"No service area is called '{area}'. Known service areas: {known}."]}
             )
-        return Response(indicator_figures.indicators(query["from"], query["to"], service_area=area))
+        report = indicator_figures.report(query["from"], query["to"], service_area=area)
+        return Response(indicator_export.as_json(report))
 
 
 # --- The trail ------------------------------------------------------------------------------------------------

@@ -65,9 +65,11 @@ def record_access(user, child, path) -> RecordAccess:
 def record_accesses(user, children, path) -> list[RecordAccess]:
     """A look at several children's records (a family's history, each sibling's plans): one row each,
     as `record_access` writes it, in one statement however many."""
-    return RecordAccess.objects.bulk_create(
-        RecordAccess(user=user, child=child, children=[child.pk], path=path[:300]) for child in children
-    )
+    rows = [RecordAccess(user=user, child=child, children=[child.pk], path=path[:300]) for child in children]
+    if len(rows) == 1:  # one row commits on its own, without a transaction opened and closed around it
+        rows[0].save(force_insert=True)
+        return rows
+    return RecordAccess.objects.bulk_create(rows)
 
 
 def record_list_access(user, child_ids, path) -> RecordAccess | None:

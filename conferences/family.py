@@ -25,16 +25,21 @@ class SiblingHistory:
         return next((plan for plan in self.plans if plan.end_date is None), None)
 
 
-def family_history(child: Child, on_date: date) -> list[SiblingHistory]:
-    """Each other child in the family with their plans (oldest first); siblings with a recent plan come first."""
+def _born_order(sibling: Child) -> tuple:
+    """Eldest first, the unborn after the born (as PostgreSQL sorts a missing date)."""
+    born, expected = sibling.date_of_birth, sibling.expected_date_of_birth
+    return (born is None, born, expected is None, expected, sibling.first_name, sibling.pk)
+
+
+def family_history(child: Child, on_date: date, siblings: list[Child] | None = None) -> list[SiblingHistory]:
+    """Each other child in the family with their plans (oldest first); siblings with a recent plan come first.
+
+    `siblings` (with their teams), where the caller has read them already, are not read again."""
     if child.family_id is None:
         return []
-    siblings = list(
-        Child.objects.filter(family_id=child.family_id)
-        .exclude(pk=child.pk)
-        .select_related("team")
-        .order_by("date_of_birth", "expected_date_of_birth", "first_name", "pk")
-    )
+    if siblings is None:
+        siblings = Child.objects.filter(family_id=child.family_id).exclude(pk=child.pk).select_related("team")
+    siblings = sorted(siblings, key=_born_order)
     plans = {}
     for plan in CPPlan.objects.filter(child__in=siblings).order_by("start_date"):
         plans.setdefault(plan.child_id, []).append(plan)

@@ -155,9 +155,13 @@ function startServerDrafts () {
       holding = true
       const arrived = Promise.allSettled(Array.from(sending))
       const tooLong = new Promise((resolve) => window.setTimeout(resolve, DRAFT_WAIT))
+      const button = event.submitter
       Promise.race([arrived, tooLong]).then(() => {
         released = true
-        form.requestSubmit(event.submitter)
+        // The same button again, so that its name goes with the form ("Save and come back later"); a click,
+        // not requestSubmit, which the older Safari on councils' iPads does not have.
+        if (button) button.click()
+        else form.submit()
       })
     })
     serverDrafts.push(() => {

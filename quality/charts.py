@@ -1,11 +1,16 @@
 """Bar charts as server-drawn SVG: no script and no library, so they work under the site's CSP.
 
 A chart is decoration for sighted readers; the page shows the same figures in a table beside it,
-and the SVG carries a title and description for assistive technology.
+and the SVG carries a title and description for assistive technology. The markup is written here
+(`svg`, `table_rows`) rather than by a template loop: a five-year page draws 240 bars, and a
+template renders each of their dozen values one at a time.
 """
 
 import math
 from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
 HEIGHT = 240
@@ -74,3 +79,44 @@ def bar_chart(title: str, points: list[tuple[str, float | None]], unit: str = ""
     ticks = [(round(TOP + plot_height * (1 - fraction), 1), f"{top * fraction:g}{unit}") for fraction in (0, 0.5, 1)]
     summary = ", ".join(f"{bar.label}: {bar.value_label}" for bar in bars)
     return Chart(title=title, description=summary, bars=bars, ticks=ticks)
+
+
+FONT = 'font-family="arial, sans-serif"'
+
+
+def svg(chart: Chart, id: str) -> SafeString:
+    """The chart as an SVG element; `id` is unique on the page (its title and description hang on it)."""
+    id = escape(id)
+    parts = [
+        f'<svg class="app-chart" role="img" aria-labelledby="{id}-title {id}-desc" '
+        f'viewBox="0 0 {chart.width} {chart.height}" xmlns="http://www.w3.org/2000/svg" focusable="false">',
+        f'<title id="{id}-title">{escape(chart.title)}</title>',
+        f'<desc id="{id}-desc">{escape(chart.description)}</desc>',
+    ]
+    for y, label in chart.ticks:
+        parts.append(
+            f'<line x1="{chart.left}" x2="{chart.width}" y1="{y}" y2="{y}" stroke="#b1b4b6" stroke-width="1"></line>'
+            f'<text x="{chart.tick_x}" y="{y}" text-anchor="end" dominant-baseline="middle" {FONT} font-size="12" '
+            f'fill="#0b0c0c">{escape(label)}</text>'
+        )
+    for bar in chart.bars:
+        label = escape(bar.label)
+        parts.append(
+            f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}" fill="#1d70b8">'
+            f"<title>{label}: {escape(bar.value_label)}</title></rect>"
+            f'<text x="{bar.label_x}" y="{bar.label_y}" text-anchor="end" '
+            f'transform="rotate(-40 {bar.label_x} {bar.label_y})" {FONT} font-size="11" fill="#0b0c0c">{label}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("\n".join(parts))  # noqa: S308  every value above is a number or escaped
+
+
+def table_rows(chart: Chart) -> SafeString:
+    """The rows of the table beside the chart: each bar's label and value, the same figures in words."""
+    return mark_safe(  # noqa: S308  every value is escaped
+        "\n".join(
+            f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{escape(bar.label)}</th>'
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{escape(bar.value_label)}</td></tr>'
+            for bar in chart.bars
+        )
+    )

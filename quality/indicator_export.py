@@ -72,12 +72,15 @@ def worded(values: dict) -> list[tuple[str, object]]:
     return [(words_for(key), value) for key, value in flatten(values)]
 
 
-def headline_csv(headline: dict) -> str:
-    out = io.StringIO()
-    writer = csv_writer(out)
-    writer.writerow(["Indicator", "Value"])
-    writer.writerows(worded(headline))
-    return out.getvalue()
+def as_json(report: dict) -> dict:
+    """The report as the command prints it and the API returns it: the headline's figures at the top
+    level (as before the report had sections), then the months and the breakdowns."""
+    return {
+        **report["headline"],
+        "monthly": [{**row, "month": row["month"].isoformat()} for row in report["monthly"]],
+        "by_service_area": report["by_service_area"],
+        "by_team": report["by_team"],
+    }
 
 
 def report_csv(report: dict) -> str:

@@ -41,9 +41,11 @@ working days after the day a stage was entered up to and including the day it wa
 Friday less the bank holidays that module lists), so the median is taken in the database; a test
 holds the two counts equal.
 
-A page asks for every figure it shows at once (`report`): one query over the plans and one over the
-requests, each counting per team and per month in one statement (the whole and each service area are
-the sums of the teams), the median days in stage, and the names of the areas and teams.
+A page, its files and the command ask for every figure at once (`report`): one query over the plans
+and one over the requests, each working out every measure once per row and counting per team and per
+month in one pass (GROUPING SETS; the whole and each service area are the sums of the teams), the
+median days in stage (over the decided requests alone, not their facts), and the names of the areas
+and teams.
 """
 
 import re
@@ -68,13 +70,16 @@ PLAN_LENGTH_BANDS = {
 }
 
 
-def _band(lower, upper):
-    conditions = ["ended"]
-    if lower:
-        conditions.append(f"end_date > start_date + interval '{lower}'")
-    if upper:
-        conditions.append(f"end_date <= start_date + interval '{upper}'")
-    return " AND ".join(conditions)
+def length_band(plan: str = "plan") -> str:
+    """SQL: the band of the plan's length, the first whose upper bound (included) its end does not pass;
+    worked out once per plan, one bound after another, rather than both bounds of every band."""
+    whens = [
+        f"WHEN {plan}.end_date <= {plan}.start_date + interval '{upper}' THEN '{band}'"
+        for band, (_, upper) in PLAN_LENGTH_BANDS.items()
+        if upper
+    ]
+    last = next(band for band, (_, upper) in PLAN_LENGTH_BANDS.items() if upper is None)
+    return f"CASE {' '.join(whens)} ELSE '{last}' END"
 
 
 REPEAT = "started AND previous_plans >= 1"
@@ -86,7 +91,7 @@ PLAN_MEASURES = {
     "repeat_within_2_years": f"{REPEAT} AND start_date < previous_end + interval '2 years'",
     "third_or_later_plans_started": "started AND previous_plans >= 2",
     "plans_ended": "ended",
-    **{f"plans_ended_{band}": _band(*bounds) for band, bounds in PLAN_LENGTH_BANDS.items()},
+    **{f"plans_ended_{band}": f"ended AND length_band = '{band}'" for band in PLAN_LENGTH_BANDS},
 }
 
 GATEKEEPING_STAGES = (State.MANAGER_DISCUSSION, State.CPC_SCREENING, State.HEAD_OF_SERVICE_SIGNOFF)
@@ -177,23 +182,28 @@ SCOPE = """
 
 # The count of previous plans is cases.selectors' (the record raised to the census's
 # NumberOfPreviousCPP), kept per plan by the database (cases.models.KEEP_PLAN_FACTS).
-# tests/quality/test_indicators.py checks it against the selector.
-PLAN_FACTS = """
+# tests/quality/test_indicators.py checks it against the selector. OFFSET 0: `started` and `ended`
+# are worked out once per plan, not inlined into every measure that reads them.
+PLAN_FACTS = f"""
 plan_facts AS NOT MATERIALIZED (
     SELECT plan.plan_id AS id, plan.child_id, plan.start_date, plan.end_date, plan.team_id, team.service_area_id,
            NOT plan.held_by_other_council AND plan.start_date BETWEEN %(date_from)s AND %(date_to)s AS started,
            NOT plan.held_by_other_council AND plan.end_date BETWEEN %(date_from)s AND %(date_to)s AS ended,
-           plan.previous_plans, plan.previous_end
+           plan.previous_plans, plan.previous_end, {length_band()} AS length_band
     FROM cases_planfacts plan
     LEFT JOIN cases_team team ON team.id = plan.team_id
     LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
     WHERE (%(service_area)s::text IS NULL OR area.name = %(service_area)s)
       AND (%(team)s::bigint IS NULL OR plan.team_id = %(team)s)
       AND (plan.start_date BETWEEN %(date_from)s AND %(date_to)s OR plan.end_date BETWEEN %(date_from)s AND %(date_to)s)
+    OFFSET 0
 )
 """
 
-REQUEST_FACTS = f"""
+# The requests decided in the period within the scope, and what the measures read of each: the
+# median days in stage need only the first part (DECIDED), the counts the whole (REQUEST_FACTS).
+# OFFSET 0: each request's facts (its challenges, for one) are worked out once, not once per measure.
+DECIDED = f"""
 decisions AS (
     SELECT DISTINCT ON (event.request_id)
            event.request_id, event.state_before AS decided_from, event.state_after AS outcome, event.at AS decided_at
@@ -204,20 +214,28 @@ decisions AS (
       AND event.at >= %(period_starts)s AND event.at < %(period_ends)s
     ORDER BY event.request_id, event.at DESC, event.id DESC
 ),
-request_facts AS (
-    SELECT request.id, request.child_id, child.team_id, team.service_area_id,
+decided AS (
+    SELECT request.id, request.child_id, child.team_id, team.service_area_id, child.family_id, request.submitted_at,
            decisions.decided_from, decisions.outcome, decisions.decided_at,
            request.alternative_route, request.alternatives_considered, request.manager_rationale,
            request.partners_informed_on, request.partners_informed_context, request.cp_chair_conversation,
-           request.cp_manager_consultation, request.head_of_service_grounds, request.head_of_service_rationale,
-           history.previous_plans, COALESCE(history.has_trigger, FALSE) AS has_trigger,
-           (SELECT COUNT(*) FROM conferences_challenge challenge WHERE challenge.request_id = request.id) AS challenges,
-           family.siblings, family.siblings_decided
+           request.cp_manager_consultation, request.head_of_service_grounds, request.head_of_service_rationale
     FROM decisions
     JOIN conferences_conferencerequest request ON request.id = decisions.request_id
     JOIN cases_child child ON child.id = request.child_id
     LEFT JOIN cases_team team ON team.id = child.team_id
     LEFT JOIN cases_servicearea area ON area.id = team.service_area_id
+    WHERE {SCOPE}
+)
+"""
+
+REQUEST_FACTS = f"""
+{DECIDED},
+request_facts AS (
+    SELECT decided.*, history.previous_plans, COALESCE(history.has_trigger, FALSE) AS has_trigger,
+           (SELECT COUNT(*) FROM conferences_challenge challenge WHERE challenge.request_id = decided.id) AS challenges,
+           family.siblings, family.siblings_decided
+    FROM decided
     CROSS JOIN LATERAL (
         SELECT COUNT(*) + GREATEST(0, MAX(ended.declared_previous_plans - ended.position)) AS previous_plans,
                BOOL_OR(ended.outstanding_actions_at_closure OR ended.core_group_actions_not_implemented
@@ -225,18 +243,18 @@ request_facts AS (
         FROM (
             SELECT plan.*, ROW_NUMBER() OVER (ORDER BY plan.start_date) - 1 AS position
             FROM cases_cpplan plan
-            WHERE plan.child_id = request.child_id
-              AND plan.end_date <= (COALESCE(request.submitted_at, decisions.decided_at) AT TIME ZONE %(tz)s)::date
+            WHERE plan.child_id = decided.child_id
+              AND plan.end_date <= (COALESCE(decided.submitted_at, decided.decided_at) AT TIME ZONE %(tz)s)::date
         ) ended
     ) history
     CROSS JOIN LATERAL (
         SELECT COUNT(*) AS siblings, COUNT(decision.id) AS siblings_decided
         FROM cases_child sibling
         LEFT JOIN conferences_siblingdecision decision
-               ON decision.sibling_id = sibling.id AND decision.request_id = request.id
-        WHERE sibling.family_id = child.family_id AND sibling.id <> child.id
+               ON decision.sibling_id = sibling.id AND decision.request_id = decided.id
+        WHERE sibling.family_id = decided.family_id AND sibling.id <> decided.child_id
     ) family
-    WHERE {SCOPE}
+    OFFSET 0
 )
 """
 
@@ -250,7 +268,7 @@ transitions AS (
     FROM audit_auditevent event
     WHERE event.challenge_id IS NULL AND event.state_before <> '' AND event.state_after <> ''
       AND event.state_before <> event.state_after
-      AND event.request_id IN (SELECT id FROM request_facts)
+      AND event.request_id IN (SELECT id FROM decided)
 ),
 stage_days AS (
     SELECT request_id, stage,
@@ -308,61 +326,43 @@ def _counts(measures: dict) -> str:
     return ",\n".join(f"COUNT(*) FILTER (WHERE {predicate}) AS {name}" for name, predicate in measures.items())
 
 
-@dataclass(frozen=True)
-class Grouping:
-    """One way to group the rows: by `key` (SQL, of type `kind`), over the rows `counted` (SQL
-    predicate), counting `measures` (None: every measure; the others read 0 there)."""
-
-    key: str
-    kind: str
-    counted: str = "TRUE"
-    measures: tuple | None = None
-
-
-# The teams (whose sums give each service area and the whole) and the days of the trend, which
-# Python adds up into months (a day is the date as stored: cheaper to group by than a month worked
-# out for every row).
+# The ways the rows are grouped: by team (whose sums give each service area and the whole) and by the
+# month of the trend (a row outside a month's grouping, a plan that only ended for instance, falls in
+# its NULL group, which nothing reads).
 PLAN_GROUPINGS = {
-    "team": Grouping("team_id", "bigint"),
-    "started_on": Grouping("start_date", "date", "started", ("plans_started", "repeat_plans_started")),
-    "ended_on": Grouping("end_date", "date", "ended", ("plans_ended",)),
+    "team": "team_id",
+    "started_in": "CASE WHEN started THEN date_trunc('month', start_date::timestamp)::date END",
+    "ended_in": "CASE WHEN ended THEN date_trunc('month', end_date::timestamp)::date END",
 }
 REQUEST_GROUPINGS = {
-    "team": Grouping("team_id", "bigint"),
-    "decided_on": Grouping(
-        "(decided_at AT TIME ZONE %(tz)s)::date", "date", measures=("repeat_requests_decided", "outcome_proceeded")
-    ),
+    "team": "team_id",
+    "decided_in": "date_trunc('month', decided_at AT TIME ZONE %(tz)s)::date",
 }
 
 
 def _grouped(facts: str, table: str, measures: dict, groupings: dict, groups: tuple, params) -> dict:
     """One query: the counts over every row ("all") or, for each of `groups`, per value of its key.
 
-    Each group is its own aggregate over only the rows it counts, the aggregates joined by UNION
-    ALL, so every measure is worked out once per row it applies to (GROUPING SETS would work out
-    every measure for every set). Returns {"all": counts} or {group: {value: counts}}.
+    Each row's measures are worked out once (the OFFSET 0 keeps the planner from inlining them
+    into every aggregate), then counted per team and per month in one pass (GROUPING SETS).
+    Returns {"all": counts} or {group: {value: counts}}.
     """
+    keys = ", ".join(f"{groupings[group]} AS {group}" for group in groups)
+    flags = ", ".join(f"{predicate} AS {name}" for name, predicate in measures.items())
+    measured = f"measured AS (SELECT {keys + ', ' if keys else ''}{flags} FROM {table} OFFSET 0)"
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {name}) AS {name}" for name in measures)
     if not groups:
-        return {"all": _rows(f"WITH {facts} SELECT {_counts(measures)} FROM {table}", params)[0]}
-    branches = []
-    for group in groups:
-        grouping = groupings[group]
-        keys = ", ".join(grouping.key if other == group else "NULL" for other in groups)
-        counts = ", ".join(
-            f"COUNT(*) FILTER (WHERE {predicate})" if grouping.measures is None or name in grouping.measures else "0"
-            for name, predicate in measures.items()
-        )
-        branches.append(
-            f"SELECT '{group}' AS grouped_by, {keys}, {counts} FROM {table} WHERE {grouping.counted} "
-            f"GROUP BY {groups.index(group) + 2}"
-        )
-    # The first SELECT names and types the columns (no rows), so the others need not.
-    names = ", ".join(f"NULL::{groupings[group].kind} AS {group}" for group in groups)
-    header = f"SELECT NULL::text AS grouped_by, {names}, "
-    header += ", ".join(f"0::bigint AS {name}" for name in measures) + " WHERE FALSE"
+        return {"all": _rows(f"WITH {facts}, {measured} SELECT {counts} FROM measured", params)[0]}
+    which = " ".join(f"WHEN GROUPING({group}) = 0 THEN '{group}'" for group in groups)
+    sets = ", ".join(f"({group})" for group in groups)
     found = {group: {} for group in groups}
-    for row in _rows(f"WITH {facts} {' UNION ALL '.join([header, *branches])}", params):
-        found[row["grouped_by"]][row[row["grouped_by"]]] = {name: row[name] for name in measures}
+    sql = (
+        f"WITH {facts}, {measured} SELECT CASE {which} END AS grouped_by, {', '.join(groups)}, {counts} "
+        f"FROM measured GROUP BY GROUPING SETS ({sets})"
+    )
+    for row in _rows(sql, params):
+        group = row["grouped_by"]
+        found[group][row[group]] = {name: row[name] for name in measures}
     return found
 
 
@@ -380,7 +380,7 @@ def _request_counts(params, groups: tuple = ()) -> dict:
 
 def _median_days(params) -> dict:
     rows = _rows(
-        f"""WITH {REQUEST_FACTS}, {STAGE_DAYS}
+        f"""WITH {DECIDED}, {STAGE_DAYS}
         SELECT stage, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days) AS median, COUNT(*) AS requests
         FROM stage_days GROUP BY stage""",
         params,
@@ -462,17 +462,8 @@ def _months(date_from: date, date_to: date) -> list[date]:
     return months
 
 
-def _by_month(days: dict, measures: dict) -> dict:
-    months = {}
-    for day, counts in days.items():
-        months.setdefault(day.replace(day=1), []).append(counts)
-    return {month: _sum(rows, measures) for month, rows in months.items()}
-
-
 def _monthly_rows(params, plans: dict, requests: dict) -> list[dict]:
-    started_in = _by_month(plans["started_on"], PLAN_MEASURES)
-    ended_in = _by_month(plans["ended_on"], PLAN_MEASURES)
-    decided_in = _by_month(requests["decided_on"], REQUEST_MEASURES)
+    started_in, ended_in, decided_in = plans["started_in"], plans["ended_in"], requests["decided_in"]
     result = []
     for month in _months(params["date_from"], params["date_to"]):
         started = started_in.get(month, {})
@@ -494,8 +485,8 @@ def _monthly_rows(params, plans: dict, requests: dict) -> list[dict]:
 def monthly(date_from: date, date_to: date, service_area=None, team=None) -> list[dict]:
     """The headline plan and request counts month by month (months clipped to the period), empty months included."""
     params = _params(date_from, date_to, service_area, team)
-    plans = _plan_counts(params, ("started_on", "ended_on"))
-    return _monthly_rows(params, plans, _request_counts(params, ("decided_on",)))
+    plans = _plan_counts(params, ("started_in", "ended_in"))
+    return _monthly_rows(params, plans, _request_counts(params, ("decided_in",)))
 
 
 BREAKDOWNS = ("service_area", "team")
@@ -558,8 +549,8 @@ def report(date_from: date, date_to: date, service_area=None, team=None) -> dict
     per service area and per team. Four queries whatever the amount of data: the plans, the requests
     (each counted per team and per month at once), the median days in each stage, the names."""
     params = _params(date_from, date_to, service_area, team)
-    plans = _plan_counts(params, ("team", "started_on", "ended_on"))
-    requests = _request_counts(params, ("team", "decided_on"))
+    plans = _plan_counts(params, ("team", "started_in", "ended_in"))
+    requests = _request_counts(params, ("team", "decided_in"))
     names = _names()
     whole_plans = _sum(list(plans["team"].values()), PLAN_MEASURES)
     whole_requests = _sum(list(requests["team"].values()), REQUEST_MEASURES)

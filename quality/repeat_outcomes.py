@@ -27,7 +27,7 @@ from openpyxl.styles import Font
 from cases.durations import within_months
 from cases.models import HowPlanEnded
 from limits.spreadsheets import append_safe, csv_writer
-from quality.indicators import PLAN_LENGTH_BANDS
+from quality.indicators import PLAN_LENGTH_BANDS, length_band
 from quality.replica import report_cursor
 
 MEASURES = ("plans_ended", "repeat_within_12_months", "repeat_within_2_years")
@@ -59,17 +59,6 @@ BREAKDOWNS = {
 }
 
 
-def _band_case() -> str:
-    """The band of each plan: the first band whose upper bound (included) the plan's end does not pass."""
-    whens = [
-        f"WHEN plan.end_date <= plan.start_date + interval '{upper}' THEN '{band}'"
-        for band, (_, upper) in PLAN_LENGTH_BANDS.items()
-        if upper
-    ]
-    last = next(band for band, (_, upper) in PLAN_LENGTH_BANDS.items() if upper is None)
-    return f"CASE {' '.join(whens)} ELSE '{last}' END"
-
-
 ENDED_PLANS = f"""
 WITH ordered AS (
     SELECT plan.*, LEAD(plan.start_date) OVER (PARTITION BY plan.child_id ORDER BY plan.start_date) AS next_start
@@ -77,7 +66,7 @@ WITH ordered AS (
 )
 SELECT plan.id AS plan_id, plan.child_id, plan.start_date, plan.end_date, plan.how_ended,
        plan.outstanding_actions_at_closure, plan.core_group_actions_not_implemented, plan.next_start,
-       child.team_id, team.name AS team_name, team.service_area_id, {_band_case()} AS band
+       child.team_id, team.name AS team_name, team.service_area_id, {length_band()} AS band
 FROM ordered plan
 JOIN cases_child child ON child.id = plan.child_id
 LEFT JOIN cases_team team ON team.id = child.team_id
@@ -234,6 +223,10 @@ def report_xlsx(report: dict) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def file_name(date_from: date, date_to: date, file_format: str) -> str:
+    return f"repeat-outcomes-{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}.{file_format}"
 
 
 RENDERERS: dict[str, Callable[[dict], str | bytes]] = {"csv": report_csv, "xlsx": report_xlsx}

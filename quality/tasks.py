@@ -1,9 +1,10 @@
-"""Background work for quality assurance: an indicators report over a long period.
+"""Background work for quality assurance: a report over a long period, of the indicators or of what
+follows each ending (repeat outcomes), which no web request works out while the person waits.
 
-The page queues `build_indicator_report` and shows the run's progress from its ReportRun row,
+A page queues `build_indicator_report` and shows the run's progress from its ReportRun row,
 which the task keeps up to date; the finished file stays on the row for download. With no broker
-configured, Celery runs the task in-process. The command line builds the same report in the
-foreground (quality/management/commands/indicators.py).
+configured, Celery runs the task in-process. The command line builds the same reports in the
+foreground (quality/management/commands/indicators.py, repeat_outcomes.py).
 """
 
 import logging
@@ -16,11 +17,12 @@ from django.utils import timezone
 
 from limits import runs
 from limits.queueing import queue
-from quality import indicator_export
+from quality import indicator_export, repeat_outcomes
 from quality.models import ReportRun
 from quality.replica import report_reads
 
 INDICATORS = "indicators"
+REPEAT_OUTCOMES = "repeat_outcomes"
 
 logger = logging.getLogger(__name__)
 
@@ -39,18 +41,33 @@ def request_indicator_report(
 
     `limit_to_area`: the service area id an Area or Service Manager's breakdowns are limited to.
     """
-    run = ReportRun.objects.create(
-        kind=INDICATORS,
-        requested_by=user,
-        parameters={
-            "date_from": date_from.isoformat(),
-            "date_to": date_to.isoformat(),
-            "service_area": getattr(service_area, "name", service_area),
-            "team": getattr(team, "pk", team),
-            "format": file_format,
-            "limit_to_area": limit_to_area,
-        },
-    )
+    parameters = {
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "service_area": getattr(service_area, "name", service_area),
+        "team": getattr(team, "pk", team),
+        "format": file_format,
+        "limit_to_area": limit_to_area,
+    }
+    return _request(INDICATORS, user, parameters)
+
+
+def request_repeat_outcomes_report(
+    user, *, date_from: date, date_to: date, service_area=None, file_format="xlsx", area_id: int | None = None
+) -> ReportRun:
+    """As `request_indicator_report`, for what follows each ending; `area_id`: an Area or Service Manager's own."""
+    parameters = {
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "service_area": getattr(service_area, "name", service_area),
+        "format": file_format,
+        "area_id": area_id,
+    }
+    return _request(REPEAT_OUTCOMES, user, parameters)
+
+
+def _request(kind: str, user, parameters: dict) -> ReportRun:
+    run = ReportRun.objects.create(kind=kind, requested_by=user, parameters=parameters)
     transaction.on_commit(partial(_queue, run.pk))
     return run
 
@@ -102,7 +119,7 @@ def _claim(run_id: int, redelivered: bool = False) -> ReportRun | None:
 
 @shared_task(bind=True, acks_late=True)
 def build_indicator_report(self, run_id: int) -> str | None:
-    """Work out every section of the report, telling the run's row how far it has got, and keep the file."""
+    """Work out the run's report (of its kind), telling the run's row how far it has got, and keep the file."""
     run = _claim(run_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
     if run is None:
         return None
@@ -117,24 +134,15 @@ def build_indicator_report(self, run_id: int) -> str | None:
 
     try:
         with report_reads():  # the figures from the replica; the run's progress to the primary
-            report = indicator_export.build(
-                date_from,
-                date_to,
-                parameters.get("service_area"),
-                parameters.get("team"),
-                limit_to_area=parameters.get("limit_to_area"),
-                progress=progress,
-            )
-        content = indicator_export.render(report, file_format)
+            content, name, content_type = BUILDERS[run.kind](date_from, date_to, file_format, parameters, progress)
     except Exception as error:  # the page must say it failed, whatever the cause
-        logger.exception("Indicators report %s failed", run.pk)
+        logger.exception("Report %s failed", run.pk)
         ReportRun.objects.filter(pk=run.pk).update(
             status=ReportRun.Status.FAILED,
             message=f"The report could not be made: {error}"[:300],
             finished_at=timezone.now(),
         )
         return None
-    name = indicator_export.file_name(date_from, date_to, file_format)
     ReportRun.objects.filter(pk=run.pk).update(
         status=ReportRun.Status.DONE,
         progress=100,
@@ -142,6 +150,35 @@ def build_indicator_report(self, run_id: int) -> str | None:
         finished_at=timezone.now(),
         result=content,
         file_name=name,
-        content_type=indicator_export.CONTENT_TYPES[file_format],
+        content_type=content_type,
     )
     return name
+
+
+def _indicators_file(date_from, date_to, file_format, parameters, progress) -> tuple[bytes, str, str]:
+    report = indicator_export.build(
+        date_from,
+        date_to,
+        parameters.get("service_area"),
+        parameters.get("team"),
+        limit_to_area=parameters.get("limit_to_area"),
+        progress=progress,
+    )
+    content = indicator_export.render(report, file_format)
+    name = indicator_export.file_name(date_from, date_to, file_format)
+    return content, name, indicator_export.CONTENT_TYPES[file_format]
+
+
+def _repeat_outcomes_file(date_from, date_to, file_format, parameters, progress) -> tuple[bytes, str, str]:
+    report = repeat_outcomes.outcomes(
+        date_from, date_to, service_area=parameters.get("service_area"), area_id=parameters.get("area_id")
+    )
+    progress(100, "Worked out the figures.")
+    content = repeat_outcomes.RENDERERS[file_format](report)
+    content = content.encode() if isinstance(content, str) else content
+    name = repeat_outcomes.file_name(date_from, date_to, file_format)
+    return content, name, repeat_outcomes.CONTENT_TYPES[file_format]
+
+
+# What each kind of run makes: (the file, its name, its content type).
+BUILDERS = {INDICATORS: _indicators_file, REPEAT_OUTCOMES: _repeat_outcomes_file}

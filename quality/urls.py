@@ -15,6 +15,7 @@ urlpatterns = [
         views_repeat_outcomes.outcomes_download,
         name="repeat_outcomes_download",
     ),
+    path("repeat-outcomes/report/", views_repeat_outcomes.outcomes_report_start, name="repeat_outcomes_report"),
     path("reports/", views.report_start, name="report_start"),
     path("reports/<int:pk>/", views.report_run, name="report_run"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),

@@ -22,7 +22,6 @@ from cases.models import CPPlan
 from cases.permissions import children_visible_to
 from conferences.models import AlternativeRoute, ConferenceRequest, State
 from conferences.permissions import requests_visible_to
-from people.models import ServiceArea
 from quality import charts, deep_dive, indicator_export, indicators
 from quality.access import (
     limited_to_own_area,
@@ -34,7 +33,7 @@ from quality.access import (
 from quality.forms import CaseForm, IndicatorPageForm, PeriodForm, ReportForm, StartAuditForm
 from quality.models import DeepDiveAudit, DeepDiveCase, ReportRun
 from quality.replica import reads_reports
-from quality.tasks import RunNotStopped, request_indicator_report, retry_report
+from quality.tasks import INDICATORS, REPEAT_OUTCOMES, RunNotStopped, request_indicator_report, retry_report
 
 PAGE_SIZE = 25
 # A period longer than this is prepared in the background (ReportRun) rather than while the person waits.
@@ -75,11 +74,12 @@ def _query(form, **override) -> str:
     return urlencode(values)
 
 
-def _with_queries(rows: list[dict], form, by: str) -> list[dict]:
-    """Each breakdown row with the query for its own cases (none for children with no team)."""
-    names = {}
-    if by == "team":
-        names = dict(ServiceArea.objects.filter(pk__in={r["service_area_id"] for r in rows}).values_list("pk", "name"))
+def _with_queries(rows: list[dict], form, by: str, areas: list[dict]) -> list[dict]:
+    """Each breakdown row with the query for its own cases (none for children with no team).
+
+    A team's service area is named by the area rows (`areas`): an area with a team's figures has a row.
+    """
+    names = {area["id"]: area["name"] for area in areas}
     for row in rows:
         if row["id"] is None:
             row["query"] = ""
@@ -173,8 +173,8 @@ def indicator_page(request):
         ],
         "months": months,
         "charts": _trend_charts(months),
-        "by_area": _with_queries(by_area, form, "service_area"),
-        "by_team": _with_queries(by_team, form, "team"),
+        "by_area": _with_queries(by_area, form, "service_area", by_area),
+        "by_team": _with_queries(by_team, form, "team", by_area),
         "query": _query(form),
         "inline_download": period_days <= INLINE_REPORT_DAYS,
         "limited_area": own_service_area(request.user) if limit is not None else None,
@@ -295,10 +295,19 @@ def _own_run(request, pk) -> ReportRun:
     return run
 
 
+# Each kind of background report: its title, the page it comes from and the words of the link back.
+REPORT_PAGES = {
+    INDICATORS: ("Indicators report", "quality:indicators", "Back to the indicators"),
+    REPEAT_OUTCOMES: ("Report: what follows each ending", "quality:repeat_outcomes", "Back to what follows"),
+}
+
+
 @login_required
 def report_run(request, pk):
     run = _own_run(request, pk)
-    return render(request, "quality/report_run.html", {"run": run})
+    title, page, back_text = REPORT_PAGES[run.kind]
+    context = {"run": run, "title": title, "back_url": reverse(page), "back_text": back_text}
+    return render(request, "quality/report_run.html", context)
 
 
 @login_required

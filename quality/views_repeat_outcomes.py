@@ -3,14 +3,20 @@
 For the roles that see the indicators (audit/quality_access.py); an Area or Service Manager sees their
 own service area only. The children behind a figure are listed within the viewer's own access to
 children, and the children listed are written to audit.RecordAccess, in one row.
+
+The page, its lists and its files work out at most MAX_YEARS while the person waits, as the
+indicators page does; a longer period is offered as a report prepared in the background (ReportRun).
 """
 
 from urllib.parse import urlencode
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from audit.services import record_list_access
 from cases.models import Child, CPPlan
@@ -18,15 +24,27 @@ from cases.permissions import children_visible_to
 from quality import repeat_outcomes
 from quality.access import may_see_indicators
 from quality.charts import bar_chart
-from quality.forms import PeriodForm
+from quality.forms import IndicatorPageForm, PeriodForm, ReportForm
 from quality.replica import reads_reports
+from quality.tasks import request_repeat_outcomes_report
 from quality.views import PAGE_SIZE, _area_limit, _require
 
+MAX_YEARS = IndicatorPageForm.max_years
 
-def _form(request):
-    form = PeriodForm(request.GET)
+
+def _form(request, form_class=PeriodForm):
+    form = form_class(request.POST if request.method == "POST" else request.GET)
     del form.fields["team"]  # teams are a breakdown of this report, not its scope
     return form
+
+
+def _too_long(scope) -> bool:
+    return scope["date_to"] > scope["date_from"] + relativedelta(years=MAX_YEARS)
+
+
+def _to_page(scope):
+    """A list or file over too long a period: the page, which offers the report in the background."""
+    return redirect(f"{reverse('quality:repeat_outcomes')}?{_query(scope)}")
 
 
 def _scope(request, form) -> dict:
@@ -77,6 +95,12 @@ def outcomes_page(request):
     if not form.is_valid():
         return render(request, "quality/repeat_outcomes.html", {"form": form}, status=400)
     scope = _scope(request, form)
+    if _too_long(scope):
+        return render(
+            request,
+            "quality/repeat_outcomes.html",
+            {"form": form, "background": True, "max_years": MAX_YEARS, "scope": scope},
+        )
     report = repeat_outcomes.outcomes(**scope)
     context = {
         "form": form,
@@ -98,6 +122,8 @@ def outcome_children(request):
     if not form.is_valid():
         return render(request, "quality/repeat_outcomes.html", {"form": form}, status=400)
     scope = _scope(request, form)
+    if _too_long(scope):
+        return _to_page(scope)
     breakdown, group = request.GET.get("breakdown") or None, request.GET.get("group")
     measure = request.GET.get("measure", "plans_ended")
     try:
@@ -142,10 +168,25 @@ def outcomes_download(request, file_format):
     if not form.is_valid():
         return render(request, "quality/repeat_outcomes.html", {"form": form}, status=400)
     scope = _scope(request, form)
+    if _too_long(scope):
+        return _to_page(scope)
     report = repeat_outcomes.outcomes(**scope)
     response = HttpResponse(
         repeat_outcomes.RENDERERS[file_format](report), content_type=repeat_outcomes.CONTENT_TYPES[file_format]
     )
-    name = f"repeat-outcomes-{scope['date_from']:%Y-%m-%d}-to-{scope['date_to']:%Y-%m-%d}.{file_format}"
+    name = repeat_outcomes.file_name(scope["date_from"], scope["date_to"], file_format)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def outcomes_report_start(request):
+    """Prepare the report in the background, for a period of any length."""
+    _require(may_see_indicators(request.user))
+    form = _form(request, ReportForm)
+    if not form.is_valid():
+        return render(request, "quality/repeat_outcomes.html", {"form": form}, status=400)
+    scope = _scope(request, form)
+    run = request_repeat_outcomes_report(request.user, **scope, file_format=form.cleaned_data["file_format"])
+    return redirect("quality:report_run", pk=run.pk)

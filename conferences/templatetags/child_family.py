@@ -12,9 +12,10 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def child_family_history(context, child, on_date) -> list[SiblingHistory]:
-    """`{% child_family_history child today as family %}`: the family's history, its reading logged."""
+def child_family_history(context, child, on_date, siblings) -> list[SiblingHistory]:
+    """`{% child_family_history child today siblings as family %}`: the family's history, its reading
+    logged; the page has read the siblings (with their teams) already."""
     request = context["request"]
-    family = family_history(child, on_date)
+    family = family_history(child, on_date, siblings)
     record_family_access(request.user, family, request.path)
     return family

@@ -7,6 +7,7 @@ requests the person may see, the open one and whether they may start one are wor
 from dataclasses import dataclass
 
 from django import template
+from django.db.models import Exists, OuterRef
 
 from conferences.corrections import corrections_open_to
 from conferences.models import OPEN_STATES, ConferenceRequest
@@ -31,16 +32,16 @@ class ChildRequests:
 def child_requests(context, child) -> ChildRequests:
     """`{% child_requests child as conference %}`: the child's requests as the signed-in person may see them."""
     user = context["request"].user
-    requests = list(
-        requests_visible_to(user, child.conference_requests.select_related("created_by")).order_by("-created_at")
-    )
+    # Every request of the child, each marked with whether this person may see it, in one query.
+    seen = Exists(requests_visible_to(user).filter(pk=OuterRef("pk")))
+    every = list(child.conference_requests.select_related("created_by").annotate(seen=seen).order_by("-created_at"))
+    requests = [request for request in every if request.seen]
     open_request = next((r for r in requests if r.state in OPEN_STATES), None)
     team_may_start = open_request is None and may_start_request(user, child)
     blocker = start_blocker(child) if team_may_start else None
-    seen = {r.pk for r in requests}
     correctable = [
         (request, corrections)
-        for request in child.conference_requests.exclude(pk__in=seen).order_by("-created_at")
-        if (corrections := corrections_open_to(user, request))
+        for request in every
+        if not request.seen and (corrections := corrections_open_to(user, request))
     ]
     return ChildRequests(requests, open_request, team_may_start and blocker is None, blocker, correctable)

@@ -456,6 +456,14 @@ def test_command_prints_the_same_figures_as_json_and_csv(history):
     printed = json.loads(out.getvalue())
     assert printed["plans_started"] == 7
     assert printed["plans_ended_by_length"]["up_to_3_months"] == 2
+    # The whole report the page shows: the months and the breakdowns too.
+    assert [row["month"] for row in printed["monthly"]][:2] == ["2025-01-01", "2025-02-01"]
+    assert sum(row["plans_started"] for row in printed["monthly"]) == 7
+    assert {row["name"]: row["plans_started"] for row in printed["by_service_area"]} == {
+        "Area Units": 4,
+        "Birth-25 Service": 3,
+    }
+    assert len(printed["by_team"]) == 2
 
     out = StringIO()
     call_command(
@@ -471,10 +479,11 @@ def test_command_prints_the_same_figures_as_json_and_csv(history):
         stdout=out,
     )
     lines = out.getvalue().splitlines()
-    assert lines[0] == "Indicator,Value"  # the words on screen, not the figures' keys
-    assert "CP plans started,3" in lines
-    assert "CP plans ended lasting 1 to 2 years,1" in lines
-    assert "Service area,Birth-25 Service" in lines
+    assert lines[0] == "Section,Row,Indicator,Value"  # the page's CSV download: the words on screen, not keys
+    assert "Headline figures,,CP plans started,3" in lines
+    assert "Headline figures,,CP plans ended lasting 1 to 2 years,1" in lines
+    assert "Headline figures,,Service area,Birth-25 Service" in lines
+    assert "By team,Birth-25 Service: South Birth-25 Team,CP plans started,3" in lines
 
 
 @pytest.mark.parametrize(

@@ -257,3 +257,41 @@ def test_the_drill_down_lists_the_children_and_logs_each_look(client, council):
     assert RecordAccess.objects.filter(user=council.auditor, children__contains=[theirs.pk]).exists()
     xlsx = client.get(reverse("quality:repeat_outcomes_download", args=["xlsx"]), QUERY)
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_period_over_five_years_is_prepared_in_the_background_not_while_the_person_waits(
+    client, council, django_capture_on_commit_callbacks
+):
+    from quality.models import ReportRun
+    from tests.factories import ChildFactory, CPPlanFactory
+
+    child = ChildFactory(team=council.north_team)
+    CPPlanFactory(child=child, start_date=date(2015, 1, 1), end_date=date(2015, 3, 1))
+    CPPlanFactory(child=child, start_date=date(2015, 9, 1), end_date=date(2023, 9, 1))
+    long = {"date_from": "2014-01-01", "date_to": "2024-12-31"}
+    client.force_login(council.area_manager)
+
+    response = client.get(reverse("quality:repeat_outcomes"), long)
+    assert response.status_code == 200 and "report" not in response.context  # no figures worked out
+    assert "Prepare the report" in response.content.decode()
+    for address in (
+        reverse("quality:repeat_outcome_children") + "?measure=plans_ended",
+        reverse("quality:repeat_outcomes_download", args=["csv"]),
+    ):
+        answer = client.get(address, long)
+        assert answer.status_code == 302 and answer["Location"].startswith(reverse("quality:repeat_outcomes"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("quality:repeat_outcomes_report"), {**long, "file_format": "csv"})
+    run = ReportRun.objects.get()
+    assert response["Location"] == reverse("quality:report_run", args=[run.pk])
+    assert (run.kind, run.status, run.parameters["area_id"]) == (
+        "repeat_outcomes",
+        "done",
+        council.north_team.service_area_id,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Report: what follows each ending" in page
+    assert "Download repeat-outcomes-2014-01-01-to-2024-12-31.csv" in page
+    lines = client.get(reverse("quality:report_download", args=[run.pk])).content.decode().splitlines()
+    assert "All plans ended,,2,1,1" in lines  # 1 Mar 2015, followed within 12 months, and 1 Sep 2023

@@ -7,7 +7,10 @@ request submitted and declined, so that every report and list has a row for each
 """
 
 import datetime as dt
+from io import StringIO
 
+import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +19,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from conferences.models import State
 from quality import deep_dive
-from tests.factories import ChildFactory, ConferenceRequestFactory, CPPlanFactory
+from tests.factories import ChildFactory, ConferenceRequestFactory, CPPlanFactory, TeamFactory
 
 PERIOD = {"date_from": "2023-01-01", "date_to": "2024-12-31"}
 A_YEAR = {"date_from": "2024-01-01", "date_to": "2024-12-31"}  # downloads at once go up to a year
@@ -91,3 +94,51 @@ def test_every_report_and_export_page_runs_as_many_queries_for_one_case_as_for_m
     many = {name: count_queries(client, url, params) for name, (url, params) in pages(audit).items()}
 
     assert many == one
+
+
+# --- Fixed counts, whatever the number of teams, plans and requests -------------------------------------------
+
+INDICATORS_PAGE_QUERIES = 9  # session, user, staff; plans, requests, names, median days; the form's two lists
+INDICATORS_COMMAND_QUERIES = 4  # plans, requests, median days, names
+OUTCOMES_PAGE_QUERIES = 5  # session, user, staff; the ended plans; the form's service areas
+
+
+def teams_with_children(council, count):
+    """`count` new teams, in both areas, each with a child behind every report and list."""
+    for index in range(count):
+        team = TeamFactory(service_area=(council.north_team if index % 2 else council.south_team).service_area)
+        council.north_team = team  # add_children's team
+        add_children(council, 1)
+
+
+@pytest.mark.parametrize("teams", [1, 10])
+def test_the_indicators_page_and_command_run_a_fixed_number_of_queries_whatever_the_teams(
+    client, council, teams, django_assert_num_queries
+):
+    teams_with_children(council, teams)
+    client.force_login(council.auditor)
+    indicators_page = reverse("quality:indicators")
+    client.get(indicators_page, PERIOD)  # once first: the content types' cache fills on a process's first look
+
+    with django_assert_num_queries(INDICATORS_PAGE_QUERIES):
+        response = client.get(indicators_page, PERIOD)
+    assert len(response.context["by_team"]) == teams
+    with django_assert_num_queries(INDICATORS_COMMAND_QUERIES):
+        call_command("indicators", "--from", PERIOD["date_from"], "--to", PERIOD["date_to"], stdout=StringIO())
+
+
+@pytest.mark.parametrize("teams", [1, 10])
+def test_what_follows_each_ending_runs_a_fixed_number_of_queries_whatever_the_teams(
+    client, council, teams, django_assert_num_queries
+):
+    teams_with_children(council, teams)
+    client.force_login(council.auditor)
+    outcomes_page = reverse("quality:repeat_outcomes")
+    period = {"date_from": "2021-04-01", "date_to": "2024-12-31"}
+    client.get(outcomes_page, period)
+
+    with django_assert_num_queries(OUTCOMES_PAGE_QUERIES):
+        response = client.get(outcomes_page, period)
+    assert response.context["report"]["plans_ended"] == 2 * teams
+    with django_assert_num_queries(1):  # the ended plans
+        call_command("repeat_outcomes", "--from", period["date_from"], "--to", period["date_to"], stdout=StringIO())

@@ -1,7 +1,8 @@
 """`python manage.py indicators --from 2025-04-01 --to 2026-03-31 [--service-area NAME] [--format json|csv]`
 
-Prints the performance indicators (quality.indicators) for the period, both dates included. It runs
-in the foreground: the same figures as the indicators page and its downloads.
+Prints the performance indicators for the period, both dates included: the whole report the indicators
+page shows (quality.indicators.report: the headline, the months, the figures per service area and per
+team), as JSON, or as the page's CSV download. It runs in the foreground.
 """
 
 import json
@@ -37,8 +38,8 @@ class Command(BaseCommand):
         if service_area and not ServiceArea.objects.filter(name=service_area).exists():
             known = ", ".join(ServiceArea.objects.values_list("name", flat=True)) or "none"
             raise CommandError(f"No service area is called '{service_area}'. Known service areas: {known}.")
-        figures = indicators.indicators(start, end, service_area=service_area)
+        report = indicators.report(start, end, service_area=service_area)
         if output_format == "csv":
-            self.stdout.write(indicator_export.headline_csv(figures), ending="")
+            self.stdout.write(indicator_export.report_csv(report), ending="")
         else:
-            self.stdout.write(json.dumps(figures, indent=2))
+            self.stdout.write(json.dumps(indicator_export.as_json(report), indent=2))
