@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 import pghistory
 
-from audit.models import AuditEvent
 from audit.services import changed, record_event, snapshot
 from conferences.actions import CORRECTIONS
 from conferences.dates import date_problems_of
@@ -116,10 +115,11 @@ def _label(field: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def corrections_of(request) -> list[Corrected]:
-    """The request's corrections, oldest first, read from the trail, which keeps the reason and both values."""
+def corrections_of(trail) -> list[Corrected]:
+    """The corrections in a request's trail (its AuditEvents with their actors, oldest first), which keeps
+    the reason and both values of each."""
     by_event = {correction.event: correction for correction in CORRECTIONS.values()}
-    events = AuditEvent.objects.filter(request=request, action__in=by_event).select_related("actor").order_by("at")
+    events = [event for event in trail if event.action in by_event]
     return [
         Corrected(
             title=by_event[event.action].title,

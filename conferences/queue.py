@@ -10,31 +10,17 @@ again whenever the request or the child's plans are saved (conferences/signals.p
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import F
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from cases.models import Child
 from conferences.models import ConferenceRequest, QueueFacts
 from conferences.presenters import FLAGS
-from conferences.selectors import try_assessment
+from conferences.selectors import try_assessment, with_sibling_counts
 from conferences.stages import OPEN_STATES
 from conferences.timescales import current_deadline
 
 REFRESH_BATCH = 500
-
-
-def with_sibling_counts(queryset):
-    """Each request's child's siblings on record, counted in the same query (the assessment needs the number)."""
-    siblings = (
-        Child.objects.filter(family_id=OuterRef("child__family_id"))
-        .exclude(pk=OuterRef("child_id"))
-        .order_by()
-        .values("family_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return queryset.annotate(sibling_count=Coalesce(Subquery(siblings, output_field=IntegerField()), Value(0)))
 
 
 def assessable(queryset):

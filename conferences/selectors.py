@@ -6,6 +6,8 @@ bridge from the models to it.
 
 from datetime import date
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conferences.assessment import Assessment, AssessmentError, PlanRecord, Proposal, assess, stricter
@@ -44,12 +46,30 @@ def assessment_date(request) -> date:
     return timezone.localdate(request.submitted_at)
 
 
+def with_sibling_counts(queryset):
+    """Each request's child's siblings on record, counted in the same query (the assessment needs the number)."""
+    from cases.models import Child
+
+    siblings = (
+        Child.objects.filter(family_id=OuterRef("child__family_id"))
+        .exclude(pk=OuterRef("child_id"))
+        .order_by()
+        .values("family_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(sibling_count=Coalesce(Subquery(siblings, output_field=IntegerField()), Value(0)))
+
+
 def assessment_for(request, on_date: date | None = None, siblings: int | None = None) -> Assessment:
     """The assessment of a request. Raises AssessmentError when the history breaks a rule.
 
-    Lists pass `siblings` from a queryset annotation so that assessing many rows costs no query
-    per row; otherwise the child's siblings on record are counted here.
+    The child's siblings on record are `siblings`, else the count a queryset read with the request
+    (with_sibling_counts), so that assessing it again or assessing many rows costs no query; else
+    they are counted here.
     """
+    if siblings is None:
+        siblings = getattr(request, "sibling_count", None)
     child = request.child
     on_date = on_date or assessment_date(request)
     # A decided request is judged on the history it was decided on: the plan the conference

@@ -37,7 +37,7 @@ from conferences.models import (
 from conferences.permissions import record_refusal, transition_refusal
 from conferences.presenters import assessment_flags, flag_tags, plan_summaries
 from conferences.requirements import missing_for, step_missing
-from conferences.selectors import assessment_date, changes_since, try_assessment
+from conferences.selectors import assessment_date, changes_since, try_assessment, with_sibling_counts
 from conferences.timescales import deadlines, default_response_due
 from conferences.views.drafting import keep_typed, put_back
 from conferences.views.requests import open_request, visible_request
@@ -81,20 +81,24 @@ class Answers:
 
 
 def _request_queryset():
-    return ConferenceRequest.objects.select_related(
-        "child__team__service_area",
-        "child__family",
-        "created_by",
-        "submitted_by",
-        "manager_decided_by",
-        "cp_manager_consulted_by",
-        "screened_by",
-        "head_of_service_decided_by",
-    ).prefetch_related(
-        Prefetch("child__plans", queryset=CPPlan.objects.prefetch_related("services")),
-        "proposed_services",
-        Prefetch("sibling_decisions", queryset=SiblingDecision.objects.select_related("sibling")),
-        "challenges__issued_by",
+    return (
+        with_sibling_counts(ConferenceRequest.objects)
+        .select_related(
+            "child__team__service_area",
+            "child__family",
+            "created_by",
+            "submitted_by",
+            "manager_decided_by",
+            "cp_manager_consulted_by",
+            "screened_by",
+            "head_of_service_decided_by",
+        )
+        .prefetch_related(
+            Prefetch("child__plans", queryset=CPPlan.objects.prefetch_related("services")),
+            "proposed_services",
+            Prefetch("sibling_decisions", queryset=SiblingDecision.objects.select_related("sibling")),
+            "challenges__issued_by",
+        )
     )
 
 

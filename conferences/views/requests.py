@@ -45,27 +45,31 @@ from conferences.models import (
 from conferences.permissions import can_view_request, may_record, record_refusal, transition_refusal
 from conferences.presenters import assessment_flags, flags_by_point
 from conferences.requirements import outstanding_steps
-from conferences.selectors import assessment_date, changes_since, try_assessment
+from conferences.selectors import assessment_date, changes_since, try_assessment, with_sibling_counts
 from conferences.views.drafting import keep_typed, put_back
-from conferences.views.timeline import timeline
+from conferences.views.timeline import timeline, trail_of
 from conferences.views.wording import STEP_TITLES, who_does
 
 
 def request_queryset():
     """A request with everything its pages read, in a fixed number of queries."""
-    return ConferenceRequest.objects.select_related(
-        "child__team__service_area",
-        "child__family",
-        "child__allocated_worker",
-        "created_by",
-        "submitted_by",
-        "conference_chair",
-        "plan",
-    ).prefetch_related(
-        "child__plans__services",
-        "proposed_services",
-        Prefetch("sibling_decisions", queryset=SiblingDecision.objects.select_related("sibling")),
-        "challenges",
+    return (
+        with_sibling_counts(ConferenceRequest.objects)
+        .select_related(
+            "child__team__service_area",
+            "child__family",
+            "child__allocated_worker",
+            "created_by",
+            "submitted_by",
+            "conference_chair",
+            "plan",
+        )
+        .prefetch_related(
+            "child__plans__services",
+            "proposed_services",
+            Prefetch("sibling_decisions", queryset=SiblingDecision.objects.select_related("sibling")),
+            "challenges",
+        )
     )
 
 
@@ -527,6 +531,7 @@ def request_detail(http_request, pk):
     ]
     actions = transitions.available_actions(request_obj, user)
     flags = assessment_flags(assessment, assessment_date(request_obj))
+    trail = trail_of(request_obj)
     context = {
         "request_obj": request_obj,
         "child": request_obj.child,
@@ -545,8 +550,8 @@ def request_detail(http_request, pk):
         ],
         "may_record_conference": RECORD_CONFERENCE.name in actions,
         "may_issue_challenge": ISSUE_CHALLENGE.refusal(user, request_obj) is None,
-        "timeline": timeline(request_obj),
-        "corrections": corrections_of(request_obj),
+        "timeline": timeline(request_obj, trail),
+        "corrections": corrections_of(trail),
         "may_correct": corrections_open_to(user, request_obj),
         "sources_checked": [HistorySource(source).label for source in request_obj.sources_checked],
         "alternatives_considered": [AlternativeRoute(route).label for route in request_obj.alternatives_considered],

@@ -80,9 +80,13 @@ def _show(key, value, people, children) -> str:
     return str(value)
 
 
-def timeline(request_obj) -> list[TimelineEntry]:
-    """The request's audit trail, oldest first, in words, with each changed field before → after."""
-    events = list(AuditEvent.objects.filter(request=request_obj).select_related("actor").order_by("at", "pk"))
+def trail_of(request_obj) -> list[AuditEvent]:
+    """The request's audit trail, oldest first, with who acted: read once for the timeline and the corrections."""
+    return list(AuditEvent.objects.filter(request=request_obj).select_related("actor").order_by("at", "pk"))
+
+
+def timeline(request_obj, events) -> list[TimelineEntry]:
+    """The request's audit trail (trail_of), in words, with each changed field before → after."""
     people = {
         user.pk: user.get_full_name() or user.get_username()
         for user in get_user_model().objects.filter(pk__in=_user_ids(events))

@@ -2,6 +2,8 @@
 each page writes only its one access record."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conferences.models import State
@@ -42,3 +44,20 @@ def test_the_childs_page_costs_the_same_for_one_plan_or_fifty_and_logs_in_two_wr
     many = page_cost(client, reverse("cases:child_detail", args=[fifty.pk]))
     assert "Plan 50:" in many.response.content.decode()
     assert_same_cost(few, many, access_records=2)
+
+
+def test_the_request_page_counts_the_siblings_with_the_request_and_reads_its_trail_once(client, council):
+    """The assessment and the steps it gates both need the siblings; the timeline and the corrections both
+    come from the request's trail."""
+    family = FamilyFactory()
+    request = waiting_request(council, state=State.CPC_SCREENING, family=family)
+    ChildFactory(team=council.north_team, family=family)
+    client.force_login(council.cp_chair)
+    url = reverse("conferences:request_detail", args=[request.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    queries = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in queries if sql.startswith('SELECT COUNT(*) AS "__count" FROM "cases_child"')]
+    assert len([sql for sql in queries if 'FROM "audit_auditevent"' in sql]) == 1
+    assert "sibling_consideration" in response.context["assessment"].required_steps
