@@ -20,10 +20,12 @@ import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 from xml.parsers import expat
+from xml.sax.saxutils import quoteattr
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -195,38 +197,185 @@ class _Reader:
         return found
 
 
-def read_children(source: str | BinaryIO) -> Iterator[CensusChild]:
-    """Yield every <Child> of a census return, in file order, holding one child in memory at a time.
+@dataclass(frozen=True)
+class ChildElement:
+    """One <Child> of a return as the file gives it, to be read into a CensusChild only when wanted
+    (`read_elements`). `text` is the element exactly as written, so an unchanged child has the same
+    text in the next import of the return, which can tell it was imported already without reading
+    it (cases/history_import.py)."""
 
-    `source` is a path or a binary file object. Raises xml.etree.ElementTree.ParseError where the
-    file stops being well-formed XML (the children before that point have been yielded): check a
-    file with `check_census_file` first.
+    text: str
+    reference_date: date | None
+    # The namespace declarations of the header, (prefix, URI), which the element's names may use.
+    namespaces: tuple[tuple[str, str], ...]
+
+
+READ_TOGETHER = 100
+
+
+def read_elements(elements: list[ChildElement]) -> Iterator[CensusChild]:
+    """The children of `elements` (all of one return), in their order.
+
+    They are parsed READ_TOGETHER at a time, as one document: setting a parser up costs more than
+    parsing one small element. Should that fail, each is parsed alone, so that ParseError is raised
+    at the first that is not well-formed and the children before it are yielded first.
     """
-    reference_date = None
-    open_elements = []
-    # Each element's name without its namespace, worked out once per tag: a return has a few
-    # dozen tags and hundreds of thousands of elements.
+    for first in range(0, len(elements), READ_TOGETHER):
+        yield from _read_together(elements[first : first + READ_TOGETHER])
+
+
+def _read_together(elements: list[ChildElement]) -> Iterator[CensusChild]:
+    if not elements:
+        return
+    first = elements[0]
+    declared = " ".join(f"xmlns{':' + prefix if prefix else ''}={quoteattr(uri)}" for prefix, uri in first.namespaces)
+    try:
+        parsed = list(ET.fromstring(f"<Children {declared}>{''.join(e.text for e in elements)}</Children>"))
+    except ET.ParseError:
+        if len(elements) == 1:
+            raise
+        for element in elements:
+            yield from _read_together([element])
+        return
     names: dict[str, str] = {}
-    namespaced = False
-    for event, element in ET.iterparse(source, events=("start", "end", "start-ns")):
-        if event == "start":
-            open_elements.append(element)
+    for element, item in zip(elements, parsed, strict=True):
+        if first.namespaces or "xmlns" in element.text:
+            for part in item.iter():
+                part.tag = names.get(part.tag) or names.setdefault(part.tag, _local(part.tag))
+        yield _Reader(first.reference_date).child(item)
+
+
+READ_CHUNK = 256 * 1024
+# The name of a <Child> tag (start, end or empty), found by the fast literal search; the tag's "<"
+# and any namespace prefix before it are checked after.
+_CHILD_NAME = re.compile(r"Child(?=[\s/>])")
+_TAG_HEAD = re.compile(r"/?(?:[^\W\d][\w.\-]*:)?")
+_REST_OF_TAG = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# Markup that may hold the text "<Child>" without it being a tag, and what closes it.
+_OPAQUE = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
+_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+
+
+def _next_tag(text: str, at: int) -> tuple[int, int, bool]:
+    """The next <Child> tag in `text` from `at`: (where it starts, where it ends, whether it is an end
+    tag), stepping over comments, CDATA and processing instructions. When the text holds no whole
+    tag, (where to read on from, -1, False): the tag or markup the text stops in the middle of, or
+    the last "<", which may open a tag not yet whole."""
+    while True:
+        found = _CHILD_NAME.search(text, at)
+        limit = found.start() if found is not None else len(text)
+        opaque = [i for i in (text.find("<!", at, limit), text.find("<?", at, limit)) if i >= 0]
+        if opaque:
+            markup = min(opaque)
+            close = next((close for opener, close in _OPAQUE if text.startswith(opener, markup)), None)
+            if close is None:
+                if len(text) - markup < len("<![CDATA["):
+                    return markup, -1, False
+                raise ET.ParseError(f"unexpected markup {text[markup : markup + 10]!r} among the children")
+            end = text.find(close, markup + 2)
+            if end < 0:
+                return markup, -1, False
+            at = end + len(close)
             continue
+        if found is None:
+            return max(at, text.rfind("<", at)), -1, False
+        tag = text.rfind("<", at, found.start())
+        if tag < 0 or _TAG_HEAD.fullmatch(text, tag + 1, found.start()) is None:
+            at = found.end()  # "Child" in text, or the end of a longer name
+            continue
+        rest = _REST_OF_TAG.match(text, found.end())
+        return tag, rest.end() if rest is not None else -1, text[tag + 1] == "/"
+
+
+def _texts(stream: BinaryIO) -> Iterator[str]:
+    """The text before the first <Child> (the header), then the text of each <Child> element, in
+    file order, holding one child and one chunk of the file at a time.
+
+    The elements are found by their tags alone, without building a tree: `check_census_file` has
+    already found the file well-formed, and in well-formed XML every "<" is markup, so the tags of
+    a <Child> are where its name is, once comments, CDATA and processing instructions are stepped
+    over. Raises xml.etree.ElementTree.ParseError if the file ends inside a child.
+    """
+    head = stream.read(READ_CHUNK)
+    decoder = codecs.getincrementaldecoder(_encoding_of(head)[1])()
+    text, chunk = decoder.decode(head), head
+    at = start = depth = 0
+    header_seen = False
+    while True:
+        tag, end, closing = _next_tag(text, at)
+        if end >= 0:
+            at = end
+            if closing:
+                depth -= 1
+                if depth == 0:
+                    yield text[start:at]
+                continue
+            if depth == 0:
+                start = tag
+                if not header_seen:
+                    header_seen = True
+                    yield text[:tag]
+            if text[at - 2] != "/":
+                depth += 1
+            elif depth == 0:  # <Child/>
+                yield text[start:at]
+            continue
+        if not chunk:
+            if depth:
+                raise ET.ParseError("the file ends inside a <Child> element")
+            return
+        at = tag
+        if header_seen:
+            keep = start if depth else at
+            text, at, start = text[keep:], at - keep, start - keep
+        chunk = stream.read(READ_CHUNK)
+        text += decoder.decode(chunk, final=not chunk)
+
+
+def _header(text: str) -> tuple[date | None, tuple[tuple[str, str], ...]]:
+    """The reference date and the namespace declarations of the text before the first child."""
+    parser = ET.XMLPullParser(events=("start-ns", "end"))
+    parser.feed(_DECLARATION.sub("", text, count=1))
+    reference_date, namespaces = None, {}
+    for event, item in parser.read_events():
         if event == "start-ns":
-            namespaced = True
-            continue
-        open_elements.pop()
-        name = names.get(element.tag) or names.setdefault(element.tag, _local(element.tag))
-        if name == "Child":
-            if namespaced:
-                for item in element.iter():
-                    item.tag = names.get(item.tag) or names.setdefault(item.tag, _local(item.tag))
-            yield _Reader(reference_date).child(element)
-            element.clear()
-            if open_elements:
-                open_elements[-1].remove(element)
-        elif name == "ReferenceDate" and reference_date is None:
-            reference_date = _parse_date((element.text or "").strip())
+            namespaces.setdefault(*item)
+        elif _local(item.tag) == "ReferenceDate" and reference_date is None:
+            reference_date = _parse_date((item.text or "").strip())
+    return reference_date, tuple(namespaces.items())
+
+
+def child_elements(stream: BinaryIO) -> Iterator[ChildElement]:
+    """Yield every <Child> of a checked census return (see `check_census_file`), in file order,
+    holding one child in memory at a time."""
+    texts = _texts(stream)
+    header = next(texts, None)
+    if header is None:
+        return
+    reference_date, namespaces = _header(header)
+    for text in texts:
+        yield ChildElement(text, reference_date, namespaces)
+
+
+def read_children(source: str | BinaryIO) -> Iterator[CensusChild]:
+    """Yield every <Child> of a census return, in file order, holding a few children in memory at a time.
+
+    `source` is a path or a binary file object. Raises xml.etree.ElementTree.ParseError where a
+    child is not well-formed XML (the children before it have been yielded): check a file with
+    `check_census_file` first, which finds every fault.
+    """
+    with open(source, "rb") if isinstance(source, str) else nullcontext(source) as stream:
+        group = []
+        try:
+            for element in child_elements(stream):
+                group.append(element)
+                if len(group) == READ_TOGETHER:
+                    yield from read_elements(group)
+                    group = []
+        except ET.ParseError:
+            yield from read_elements(group)
+            raise
+        yield from read_elements(group)
 
 
 class CensusFileError(ValueError):
@@ -282,6 +431,15 @@ class _Check:
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.data
+        parser.StartDoctypeDeclHandler = self.doctype
+
+    def doctype(self, name: str, *ids) -> None:
+        # A return has none; the import finds each child by its tags (`_texts`), which a document
+        # type's entities could hide or make up.
+        raise CensusFileError(
+            f"The file declares a document type (<!DOCTYPE {name}>), which a CIN census return never has: "
+            "export the return again without it."
+        )
 
     def start(self, tag: str, attributes) -> None:
         name = _local(tag)

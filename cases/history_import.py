@@ -12,6 +12,13 @@ Why it works the way it does:
   savepoint, so that only the child at fault is rejected.
 - Importing the same return twice changes nothing: every value is compared before saving, so
   unchanged rows are not written and pghistory records no event for them.
+- A return is mostly the children of the last one, unchanged, so an unchanged child is not even
+  read: the import keeps a digest of each child's <Child> element as it imported it, with the
+  return's reference date and this code's version (ImportedChild), and a child whose element
+  has that digest is counted unchanged without being read, checked or compared. The digest stands
+  for the child's record and plans as the import left them: whatever else writes them (a
+  correction, a conference's plan, the admin) drops it in the database (cases.models), so the
+  next import reads the child again, and so does any change to the import's code or rules.
 - A plan open across 31 March appears in two years' returns, open in the first and ended in the
   second: it is the same plan (same child, same start date), updated with its end. A return that
   still shows open a plan already recorded as ended is older than what is held, and leaves that
@@ -23,23 +30,47 @@ Why it works the way it does:
   held; values it gives replace it.
 """
 
+import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 import pghistory
 from django.db import DatabaseError, connection, transaction
 
-from cases import census_rules
-from cases.census import CensusChild, CensusPlan, check_census_file, read_children
+from cases import census, census_rules, codes, models
+from cases.census import CensusChild, CensusPlan, ChildElement, check_census_file, child_elements, read_elements
 from cases.census_rules import SCHEMA, RuleViolation
 from cases.models import Child, CPPlan, PlanSource
 from cases.permissions import may_keep_plan_history
 from cases.signals import children_saved_in_bulk, plan_histories_changed
 
 BATCH_SIZE = 2000
+
+
+def _code_version() -> bytes:
+    """What decides an import's outcome besides the return and the database: the reading, the
+    rules, the codes, the models and this import. Any change to them makes every child be read
+    again, rather than trusting a digest taken under other rules."""
+    digest = hashlib.sha256()
+    for module in (census, census_rules, codes, models, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.digest()
+
+
+CODE_VERSION = _code_version()
+
+
+def element_digest(element: ChildElement) -> bytes:
+    """The digest of a child's element as this code imports it from this return."""
+    digest = hashlib.sha256(CODE_VERSION)
+    digest.update(f"{element.reference_date}|{element.namespaces}|".encode())
+    digest.update(element.text.encode())
+    return digest.digest()
 
 
 def may_import_history(user) -> bool:
@@ -196,9 +227,11 @@ class _ChildWrite:
     changed_plans: list[tuple[CPPlan, tuple[str, ...]]]
     outcome: ImportSummary
     history_change: str  # what changed in the child's plans, in words ("" when none did)
+    digest: bytes  # of the child's element, kept once written (ImportedChild)
+    plans: int  # in the child's element
 
 
-def _plan_child(census_child: CensusChild, child: Child | None, held: list[CPPlan]) -> _ChildWrite:
+def _plan_child(census_child: CensusChild, digest: bytes, child: Child | None, held: list[CPPlan]) -> _ChildWrite:
     """Work out, without writing, what one child's import changes.
 
     A child counts as updated when their record or any of their plans changed.
@@ -245,7 +278,16 @@ def _plan_child(census_child: CensusChild, child: Child | None, held: list[CPPla
             outcome.children_unchanged = 1
     change = _history_change(census_child, outcome) if new_plans or changed_plans else ""
     return _ChildWrite(
-        census_child.local_child_id, child, new_child, child_fields, new_plans, changed_plans, outcome, change
+        census_child.local_child_id,
+        child,
+        new_child,
+        child_fields,
+        new_plans,
+        changed_plans,
+        outcome,
+        change,
+        digest,
+        len(census_child.plans),
     )
 
 
@@ -257,7 +299,8 @@ def _write(writes: list[_ChildWrite], user) -> None:
     are copied in (`_copy_in`). post_save is not sent for these rows: the import never changes a
     child's team, and the children it changes are handed once to `children_saved_in_bulk`
     (cases/signals.py) for their access to be checked. The children whose plans changed are
-    announced together, inside this transaction, with `plan_histories_changed`.
+    announced together, inside this transaction, with `plan_histories_changed`. Last, each child's
+    element digest is kept, after the writes whose triggers dropped the digests they made stale.
     """
     changed_children = [w.child for w in writes if w.child_fields]
     for fields, group in _grouped((w.child, tuple(sorted(w.child_fields))) for w in writes if w.child_fields):
@@ -269,10 +312,41 @@ def _write(writes: list[_ChildWrite], user) -> None:
     _copy_in(CPPlan, [{"child_id": child_pks[w.local_child_id], **plan} for w in writes for plan in w.new_plans])
     if changed_children:
         children_saved_in_bulk.send(sender=Child, children=changed_children)
-    changed_histories = {child_pks[w.local_child_id]: w.history_change for w in writes if w.history_change}
-    if changed_histories and plan_histories_changed.has_listeners(CPPlan):
-        children = Child.objects.filter(pk__in=changed_histories)
-        plan_histories_changed.send(CPPlan, changes=[(c, changed_histories[c.pk]) for c in children], user=user)
+    # A child this import creates has no requests resting on its history yet: only those held are announced.
+    changed_histories = [(w.child, w.history_change) for w in writes if w.history_change and w.child is not None]
+    if changed_histories:
+        plan_histories_changed.send(CPPlan, changes=changed_histories, user=user)
+    _keep_digests([(child_pks[w.local_child_id], w.digest, w.plans) for w in writes])
+
+
+# The statements below take the batch as arrays, one parameter each: thousands of parameters, one per
+# value, cost more to bind than the statement takes to run.
+
+
+def _keep_digests(rows: list[tuple[int, bytes, int]]) -> None:
+    """Keep each (child id, element digest, plans) as ImportedChild."""
+    if not rows:
+        return
+    child_ids, digests, plans = zip(*rows, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_importedchild (child_id, digest, plans) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bytea[], %s::integer[]) "
+            "ON CONFLICT (child_id) DO UPDATE SET digest = EXCLUDED.digest, plans = EXCLUDED.plans",
+            [list(child_ids), list(digests), list(plans)],
+        )
+
+
+def _imported(digests: list[bytes]) -> dict[bytes, tuple[str, int]]:
+    """The children imported before from elements with these digests: {digest: (LAchildID, plans)}."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The child's ID looked up row by row: a join may scan every child when the statistics lag.
+            "SELECT digest, (SELECT local_child_id FROM cases_child WHERE id = child_id), plans "
+            "FROM cases_importedchild WHERE digest = ANY(%s::bytea[])",
+            [digests],
+        )
+        return {bytes(digest): (child_id, plans) for digest, child_id, plans in cursor.fetchall()}
 
 
 def _copy_in(model, rows: list[dict], key: str | None = None) -> dict:
@@ -328,31 +402,72 @@ def _database_violation(error: DatabaseError) -> RuleViolation:
     return RuleViolation(match.group(1) if match else "database", str(error).splitlines()[0])
 
 
-def _batches(children: Iterator[CensusChild], size: int) -> Iterator[list[CensusChild]]:
-    """Groups of children for one round of look-ups and writes. A child the return shows twice
-    starts a new batch, so that the second is compared with what the first wrote."""
+def _batches(children: Iterable[tuple[CensusChild, bytes]], size: int) -> Iterator[list[tuple[CensusChild, bytes]]]:
+    """Groups of children (with their elements' digests) for one round of look-ups and writes. A
+    child the return shows twice starts a new batch, so that the second is compared with what the
+    first wrote."""
     batch, ids = [], set()
-    for child in children:
+    for child, digest in children:
         if len(batch) >= size or child.local_child_id in ids:
             yield batch
             batch, ids = [], set()
-        batch.append(child)
+        batch.append((child, digest))
         ids.add(child.local_child_id)
     if batch:
         yield batch
 
 
+def _elements(stream: BinaryIO, size: int) -> Iterator[list[ChildElement]]:
+    batch = []
+    for element in child_elements(stream):
+        batch.append(element)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _import_elements(elements: list[ChildElement], user, batch_size: int) -> ImportSummary:
+    """Import a batch of the return's elements: those imported before, as they are, are counted
+    unchanged without being read; the rest are read and imported."""
+    done = ImportSummary()
+    digests = [element_digest(element) for element in elements]
+    imported = _imported(digests)
+    unread = [i for i, digest in enumerate(digests) if digest not in imported]
+    read = dict(zip(unread, read_elements([elements[i] for i in unread]), strict=True))
+    # A child the return shows twice, changed in one showing, is read in both: the change rewrites what
+    # the other showing's digest stood for.
+    changed = {child.local_child_id for child in read.values()}
+    again = [i for i, digest in enumerate(digests) if i not in read and imported[digest][0] in changed]
+    read.update(zip(again, read_elements([elements[i] for i in again]), strict=True))
+    for i, digest in enumerate(digests):
+        if i not in read:
+            done.children_read += 1
+            done.children_unchanged += 1
+            done.plans_unchanged += imported[digest][1]
+    for batch in _batches(((read[i], digests[i]) for i in sorted(read)), batch_size):
+        with transaction.atomic():
+            done.add(_import_batch(batch, user))
+    return done
+
+
 def _held(ids: set[str]) -> tuple[dict[str, Child], dict[str, list[CPPlan]]]:
     """The children already held among `ids`, and their plans: one query each."""
-    children = {child.local_child_id: child for child in Child.objects.filter(local_child_id__in=ids)}
+    children = {
+        child.local_child_id: child
+        for child in Child.objects.raw("SELECT * FROM cases_child WHERE local_child_id = ANY(%s)", [list(ids)])
+    }
     by_pk = {child.pk: child.local_child_id for child in children.values()}
     held: dict[str, list[CPPlan]] = {child_id: [] for child_id in ids}
-    for plan in CPPlan.objects.filter(child_id__in=by_pk):
+    for plan in CPPlan.objects.raw(
+        "SELECT * FROM cases_cpplan WHERE child_id = ANY(%s) ORDER BY start_date", [list(by_pk)]
+    ):
         held[by_pk[plan.child_id]].append(plan)
     return children, held
 
 
-def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
+def _import_batch(batch: list[tuple[CensusChild, bytes]], user) -> ImportSummary:
     """Check every child of the batch, then write those that pass in one go.
 
     Should the database refuse the batch (a constraint the checks did not foresee, such as a plan
@@ -360,9 +475,9 @@ def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
     that only the child at fault is rejected.
     """
     done = ImportSummary()
-    children, held = _held({c.local_child_id for c in batch if c.local_child_id})
+    children, held = _held({c.local_child_id for c, _ in batch if c.local_child_id})
     writes: list[_ChildWrite] = []
-    for census_child in batch:
+    for census_child, digest in batch:
         done.children_read += 1
         child_id = census_child.local_child_id
         violations = violations_of(census_child, held.get(child_id, []))
@@ -370,7 +485,7 @@ def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
             done.children_rejected += 1
             done.rejections.append(Rejection(child_id, tuple(violations)))
         else:
-            writes.append(_plan_child(census_child, children.get(child_id), held.get(child_id, [])))
+            writes.append(_plan_child(census_child, digest, children.get(child_id), held.get(child_id, [])))
     try:
         with transaction.atomic():
             _write(writes, user)
@@ -381,15 +496,15 @@ def _import_batch(batch: list[CensusChild], user) -> ImportSummary:
     return done
 
 
-def _import_child_by_child(batch: list[CensusChild], user) -> ImportSummary:
+def _import_child_by_child(batch: list[tuple[CensusChild, bytes]], user) -> ImportSummary:
     """The batch again, each child in a savepoint of its own, read afresh: the slow, exact way."""
     done = ImportSummary()
-    for census_child in batch:
+    for census_child, digest in batch:
         child_id = census_child.local_child_id
         children, held = _held({child_id} if child_id else set())
         violations = violations_of(census_child, held.get(child_id, []))
         if not violations:
-            write = _plan_child(census_child, children.get(child_id), held.get(child_id, []))
+            write = _plan_child(census_child, digest, children.get(child_id), held.get(child_id, []))
             try:
                 with transaction.atomic():
                     _write([write], user)
@@ -427,10 +542,8 @@ def import_census(
         check_census_file(stream)
         stream.seek(start)
         with pghistory.context(**context):
-            for batch in _batches(read_children(stream), batch_size):
-                with transaction.atomic():
-                    done = _import_batch(batch, user)
-                summary.add(done)
+            for elements in _elements(stream, batch_size):
+                summary.add(_import_elements(elements, user, batch_size))
                 if on_progress is not None:
                     on_progress(summary)
     return summary

@@ -50,6 +50,48 @@ PLAN_FACTS_FOLLOW_TEAM = UnskippableTrigger(
 )
 
 
+# A child's census element, once imported, is skipped by later imports of it (ImportedChild) only
+# while the child's record and plans stay as the import left them. Whatever else writes them (a
+# correction, a conference's plan, the admin, raw SQL) drops the digest here, so that the next import
+# reads the child again. Statement-level, like the facts above; nobody may skip these either.
+_FORGET_IMPORTED = "DELETE FROM cases_importedchild WHERE child_id IN ({children}); RETURN NULL;"
+FORGET_IMPORT_ON_PLAN_INSERT = UnskippableTrigger(
+    name="forget_import_on_plan_insert",
+    operation=pgtrigger.Insert,
+    when=pgtrigger.After,
+    level=pgtrigger.Statement,
+    referencing=pgtrigger.Referencing(new="written"),
+    func=_FORGET_IMPORTED.format(children="SELECT child_id FROM written"),
+)
+FORGET_IMPORT_ON_PLAN_UPDATE = UnskippableTrigger(
+    name="forget_import_on_plan_update",
+    operation=pgtrigger.Update,
+    when=pgtrigger.After,
+    level=pgtrigger.Statement,
+    referencing=pgtrigger.Referencing(old="before_write", new="written"),
+    func=_FORGET_IMPORTED.format(children="SELECT child_id FROM written UNION SELECT child_id FROM before_write"),
+)
+# Only the values the import reads or writes: a child moved to another team keeps the digest.
+FORGET_IMPORT_ON_CHILD_UPDATE = UnskippableTrigger(
+    name="forget_import_on_child_update",
+    operation=pgtrigger.Update,
+    when=pgtrigger.After,
+    level=pgtrigger.Statement,
+    referencing=pgtrigger.Referencing(old="before_write", new="written"),
+    func=_FORGET_IMPORTED.format(
+        children="""
+            SELECT written.id FROM before_write JOIN written USING (id)
+            WHERE (before_write.local_child_id, before_write.date_of_birth, before_write.expected_date_of_birth,
+                   before_write.sex, before_write.ethnicity, before_write.has_disability,
+                   before_write.declared_previous_plans)
+                  IS DISTINCT FROM
+                  (written.local_child_id, written.date_of_birth, written.expected_date_of_birth,
+                   written.sex, written.ethnicity, written.has_disability, written.declared_previous_plans)
+        """
+    ),
+)
+
+
 @tracked_per_statement
 class Child(models.Model):
     local_child_id = models.CharField("local child ID", max_length=36, unique=True)
@@ -84,7 +126,7 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name", "local_child_id"], include=["id"], name="child_name_order")
         ]
-        triggers = [PLAN_FACTS_FOLLOW_TEAM]
+        triggers = [PLAN_FACTS_FOLLOW_TEAM, FORGET_IMPORT_ON_CHILD_UPDATE]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_of_birth__isnull=False) | Q(expected_date_of_birth__isnull=False),
@@ -258,7 +300,14 @@ class CPPlan(models.Model):
         ordering = ["start_date"]
         verbose_name = "CP plan"
         # A plan is never deleted, whatever the session asks: a wrong plan is corrected, with a reason.
-        triggers = [*RULE_8940_NO_OVERLAP, never_deleted(), PLAN_FACTS_ON_INSERT, PLAN_FACTS_ON_UPDATE]
+        triggers = [
+            *RULE_8940_NO_OVERLAP,
+            never_deleted(),
+            PLAN_FACTS_ON_INSERT,
+            PLAN_FACTS_ON_UPDATE,
+            FORGET_IMPORT_ON_PLAN_INSERT,
+            FORGET_IMPORT_ON_PLAN_UPDATE,
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -396,6 +445,23 @@ class PlanService(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ImportedChild(models.Model):
+    """The digest of the <Child> element a census import last wrote for a child, and its number of
+    plans: a later import finding the same element counts the child unchanged without reading it
+    (cases/history_import.py). Dropped by the database whenever anything else writes the child's
+    record or plans (FORGET_IMPORT_*). Not tracked: it records no decision, only what to skip."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    digest = models.BinaryField(max_length=32)
+    plans = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["digest"], name="imported_child_digest")]
+
+    def __str__(self):
+        return f"{self.child_id}: {self.digest.hex()[:12]}"
 
 
 class ImportRun(models.Model):

@@ -63,6 +63,10 @@ BROKEN = {
     "no reference date": (no_reference_date, "needs a ReferenceDate"),
     "not XML inside": (lambda: b"<Message><Header></Message>", "not well-formed XML: mismatched tag at line 1"),
     "another collection": (lambda: two_children().replace(">CIN<", ">SWF<").encode(), "not the CIN census"),
+    "a document type": (
+        lambda: two_children().replace("<Message>", '<!DOCTYPE Message [<!ENTITY c "<Child/>">]><Message>').encode(),
+        "declares a document type (<!DOCTYPE Message>)",
+    ),
 }
 
 

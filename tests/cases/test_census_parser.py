@@ -1,11 +1,13 @@
 """The census parser reads a return into plain records, one child at a time, touching no database."""
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
 
+from cases import census
 from cases.census import read_children
 from tests.cases import census_xml as x
 
@@ -117,3 +119,33 @@ def test_children_before_a_fault_in_the_xml_are_yielded_before_the_error():
         for child in read_children(io.BytesIO(text.encode())):
             seen.append(child.local_child_id)
     assert seen == ["A", "B"]
+
+
+def test_children_are_found_by_their_tags_whatever_hides_the_text_child_or_cuts_the_file(monkeypatch):
+    """Comments, CDATA, processing instructions and text may all say <Child>; only tags count, and
+    where the file is cut into chunks changes nothing."""
+    hidden = (
+        "<!-- <Child><ChildIdentifiers><LAchildID>COMMENT</LAchildID></ChildIdentifiers></Child> --><?note </Child> ?>"
+    )
+    first = x.child("A", x.episode(x.plan("2024-01-10"))).replace(
+        "<Ethnicity>WBRI</Ethnicity>", "<Ethnicity><![CDATA[WBRI]]></Ethnicity><!-- </Child> -->"
+    )
+    text = x.census(hidden + first, '<Child kind="a > b"/>', x.child("B", x.episode(x.plan("2023-02-01"))))
+    whole = parse(text)
+    assert [(c.local_child_id, c.ethnicity) for c in whole] == [("A", "WBRI"), ("", ""), ("B", "WBRI")]
+    for size in (1, 7, 64):
+        monkeypatch.setattr(census, "READ_CHUNK", size)
+        assert parse(text) == whole
+
+
+def test_a_return_with_namespace_prefixes_reads_the_same():
+    text = x.census(x.child("A", x.episode(x.plan("2024-01-10"))))
+    prefixed = re.sub(r"<(/?)(\w+)", r"<\1cin:\2", text.split("\n", 1)[1]).replace(
+        "<cin:Message>", '<cin:Message xmlns:cin="http://www.dfe.gov.uk/CIN">'
+    )
+    (child,) = parse(prefixed)
+    assert (child.local_child_id, child.plans[0].start_date, child.reference_date) == (
+        "A",
+        date(2024, 1, 10),
+        date(2025, 3, 31),
+    )
