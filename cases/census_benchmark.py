@@ -239,6 +239,9 @@ _TIMED_IMPORT = """
 import json, sys, time
 import django
 django.setup()
+from django.conf import settings
+# As a council runs it: DEBUG's log of every statement would grow with the file and cost time.
+settings.DEBUG = False
 from cases.history_import import import_census
 started = time.perf_counter()
 summary = import_census(sys.argv[1])
