@@ -376,6 +376,8 @@ class Record:
     tells: tuple[Tell, ...] = ()
     opens: str = ""  # the challenge state it opens (issuing a challenge)
     service: str = ""  # the function in conferences/records.py that records it
+    offered_on: str = ""  # recorded instead of another record, from that one's task (its name): no task of its own
+    offered_when: Callable | None = None  # offered there only on requests for which this holds
 
     def refusal(self, user, request) -> str | None:
         from conferences.permissions import record_refusal
@@ -495,6 +497,20 @@ ISSUE_CHALLENGE = Record(
     opens=ChallengeState.ISSUED,
     service="issue_challenge",
 )
+CHALLENGE_NOT_ISSUED = Record(
+    "challenge_not_issued",
+    "record_challenge_not_issued",
+    "Recorded why no challenge and resolution is issued",
+    CP_CHAIRS,
+    ISSUE_CHALLENGE.states,
+    done="Why no challenge and resolution is issued is saved.",
+    title="Why no challenge and resolution is issued",
+    button="Save the reason",
+    records_steps=(steps.CHALLENGE_AND_RESOLUTION,),
+    service="record_challenge_not_issued",
+    offered_on=ISSUE_CHALLENGE.name,
+    offered_when=needs.why_no_challenge_asked,
+)
 
 # Records by name; the decision page lists those it has a form for as tasks, in this order.
 RECORDS: dict[str, Record] = {
@@ -510,6 +526,7 @@ RECORDS: dict[str, Record] = {
         SCREENING,
         CP_MANAGER_CONSULTATION,
         ISSUE_CHALLENGE,
+        CHALLENGE_NOT_ISSUED,
         CP_CHAIR_CONVERSATION,
     )
 }

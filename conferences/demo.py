@@ -419,7 +419,6 @@ def _walk(rng, people, child, target, next_day):
         chair,
         difference="A plan brings the substance misuse service the last plan lacked.",
         timescale_weeks=rng.choice([12, 16, 24]),
-        challenge_not_issued_reason="" if not assessment.challenge_triggers else "",
     )
     if assessment.challenge_triggers:
         records.issue_challenge(

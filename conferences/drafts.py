@@ -2,7 +2,8 @@
 loses their work.
 
 A draft is the person's own and belongs to one field of one form on one request: a decision page's form
-(its prefix is the action, "screening") or a section of the worker's request (its slug, "repeat"). It is
+(its prefix is the action, "screening"), a step of one of the request's challenges (the challenge and the
+step, "challenge7_respond") or a section of the worker's request (its slug, "repeat"). It is
 written as they type (and when the session is about to end), put back when they open the page again, and
 deleted once the form it belongs to is saved. It is never a record: nobody else sees it, nothing decides
 on it, and it does not change the request's version.

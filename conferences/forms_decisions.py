@@ -160,30 +160,9 @@ class ScreeningForm(DecisionForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Enter the timescale as a whole number of weeks."},
     )
-    challenge_not_issued_reason = _text(
-        "Why a challenge and resolution is not issued",
-        "Only when the history shows a reason for challenge and you decide not to issue one.",
-    )
-
-    def __init__(self, *args, triggers=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        if not triggers:
-            del self.fields["challenge_not_issued_reason"]
-            self.helper.layout = Layout(*self.layout_fields(), *(name for name in GUARDS if name in self.fields))
 
     def layout_fields(self):
-        fields = [Field.textarea("difference", rows=TEXTAREA_ROWS), Field.text("timescale_weeks", field_width=4)]
-        if "challenge_not_issued_reason" in self.fields:
-            fields.append(Field.textarea("challenge_not_issued_reason", rows=3))
-        return fields
-
-    def service_kwargs(self):
-        data = self.cleaned_data
-        return {
-            "difference": data["difference"],
-            "timescale_weeks": data["timescale_weeks"],
-            "challenge_not_issued_reason": data.get("challenge_not_issued_reason", ""),
-        }
+        return [Field.textarea("difference", rows=TEXTAREA_ROWS), Field.text("timescale_weeks", field_width=4)]
 
 
 class ConsultationForm(DecisionForm):
@@ -228,6 +207,14 @@ class ChallengeForm(DecisionForm):
         return [Field.checkboxes("triggers"), Field.textarea("challenge", rows=TEXTAREA_ROWS), "response_due"]
 
 
+class ChallengeNotIssuedForm(DecisionForm):
+    declaration = actions.CHALLENGE_NOT_ISSUED
+    reason = _text(
+        "Why a challenge and resolution is not issued",
+        "The child's plan history shows a reason for challenge: say why you decide not to issue one.",
+    )
+
+
 class AcceptForm(DecisionForm):
     declaration = actions.ACCEPT
 
@@ -263,9 +250,12 @@ class RefuseForm(DecisionForm):
 
 
 class ChallengeStepForm(DecisionForm):
-    """A step of the challenge's own lifecycle: guarded by the challenge's state, not the request's version."""
+    """A step of the challenge's own lifecycle: guarded by the challenge's state, not the request's version.
 
-    expected_version = None
+    It still carries the request's version the person saw (a challenge's step raises it): not to refuse the
+    step when the request moves on beside the challenge, but so that a draft or a conflict shows what
+    changed since.
+    """
 
 
 class ChallengeResponseForm(ChallengeStepForm):

@@ -29,6 +29,7 @@ from conferences.models import (
     SiblingDecision,
 )
 from conferences.permissions import challenge_refusal, may_start_request
+from conferences.requirements import why_no_challenge_asked
 from conferences.transitions import locked_request
 
 
@@ -348,7 +349,6 @@ def record_screening(
     *,
     difference,
     timescale_weeks,
-    challenge_not_issued_reason="",
     expected_state=None,
     expected_version=None,
 ):
@@ -367,8 +367,25 @@ def record_screening(
             {
                 "screening_difference": difference.strip(),
                 "screening_timescale_weeks": timescale_weeks,
-                "challenge_not_issued_reason": challenge_not_issued_reason.strip(),
             },
+            validate=validate,
+        )
+
+
+def record_challenge_not_issued(request_id, user, *, reason, expected_state=None, expected_version=None):
+    """R11: the CP chair records why no challenge and resolution is issued, instead of issuing one."""
+
+    def validate(request, values):
+        if not why_no_challenge_asked(request):
+            return ["A challenge and resolution is issued: there is no reason to record for not issuing one."]
+        return [] if values["challenge_not_issued_reason"] else ["Write why no challenge and resolution is issued."]
+
+    with locked_request(request_id, expected_state, expected_version) as request:
+        return _update(
+            request,
+            user,
+            actions.CHALLENGE_NOT_ISSUED,
+            {"challenge_not_issued_reason": reason.strip()},
             validate=validate,
         )
 

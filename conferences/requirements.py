@@ -96,12 +96,18 @@ def step_missing(request, step, assessment) -> list[str]:
             missing.append("Record the timescale within which the plan should reduce the risk.")
         return missing
     if step == steps.CHALLENGE_AND_RESOLUTION:
-        if not request.challenges.exists() and not request.challenge_not_issued_reason.strip():
+        if why_no_challenge_asked(request) and not request.challenge_not_issued_reason.strip():
             return ["Issue a challenge and resolution, or record why not."]
         return []
     if step == steps.HEAD_OF_SERVICE_SIGNOFF:
         return _head_of_service_missing(request)
     raise ValueError(f"unknown step {step!r}")
+
+
+def why_no_challenge_asked(request) -> bool:
+    """Where the history shows a reason for challenge (the assessment requires the step), the CP chair issues
+    a challenge or records why not: the reason is asked for only while no challenge is issued."""
+    return not request.challenges.exists()
 
 
 def _head_of_service_missing(request) -> list[str]:

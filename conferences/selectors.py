@@ -131,7 +131,12 @@ def changes_since(request, seen_version: int) -> list[tuple[str, str, str]]:
     audit events written since.
     """
     from audit.models import AuditEvent
+
+    # The declarations read the requirements, which read this module: imported here, not at the top.
+    from conferences.actions import CHALLENGE_STEPS, action_in_words
     from conferences.models import ConferenceRequest
+
+    step_events = {step.event for step in CHALLENGE_STEPS.values()}
 
     events = ConferenceRequest.pgh_event_model.objects.filter(pgh_obj_id=request.pk)
     seen = events.filter(version=seen_version).order_by("-pgh_id").first()
@@ -152,11 +157,15 @@ def changes_since(request, seen_version: int) -> list[tuple[str, str, str]]:
         else []
     )
     for event in since:
+        who = (event.actor.get_full_name() or event.actor.username) if event.actor_id else "Someone"
         if event.action.startswith("record_") and event.action[len("record_") :] in (
             "proposed_services",
             "service_rationale",
             "sibling_decision",
         ):
-            who = (event.actor.get_full_name() or event.actor.username) if event.actor_id else "Someone"
             changes.append((event.action[len("record_") :].replace("_", " ").capitalize(), "", f"recorded by {who}"))
+        elif event.action in step_events:
+            # A step of a challenge writes one answer: shown in full, as the person may be answering it.
+            (text,) = event.after.values()
+            changes.append((action_in_words(event.action), "", f"{text}\n({who})"))
     return changes

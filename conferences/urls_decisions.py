@@ -11,4 +11,6 @@ urlpatterns = [
     path("requests/<int:pk>/<slug:action>/", decisions.task, name="task"),
     path("challenges/", challenges.challenge_list, name="challenges"),
     path("challenges/<int:pk>/", challenges.challenge_detail, name="challenge"),
+    path("challenges/<int:pk>/drafts/", challenges.keep_draft, name="challenge_draft"),
+    path("challenges/<int:pk>/<slug:step>/", challenges.challenge_step, name="challenge_step"),
 ]

@@ -145,7 +145,13 @@ QUESTIONS = (
         "Where the previous plan was stepped down early, closed with actions outstanding or its core-group "
         "actions were not implemented, did the CP chair issue a challenge and resolution?",
         (steps.CHALLENGE_AND_RESOLUTION,),
-        ("issue_challenge", "respond_challenge", "resolve_challenge", "escalate_challenge"),
+        (
+            "issue_challenge",
+            "record_challenge_not_issued",
+            "respond_challenge",
+            "resolve_challenge",
+            "escalate_challenge",
+        ),
     ),
     Question(
         "R12",

@@ -248,6 +248,22 @@ OBJECT_VIEWS = [
         ok=SEES_NORTH,
         logged=SEES_NORTH,
     ),
+    # An issued challenge: the child's team manager responds, a CP chair escalates; anyone else who sees it
+    # is told why they cannot.
+    ObjectView(
+        "challenge step: respond",
+        lambda o: reverse("decisions:challenge_step", args=[o.challenge.pk, "respond"]),
+        ok=frozenset({"team_manager"}),
+        forbidden=SEES_NORTH - {"team_manager"},
+        logged=SEES_NORTH,
+    ),
+    ObjectView(
+        "challenge step: escalate",
+        lambda o: reverse("decisions:challenge_step", args=[o.challenge.pk, "escalate"]),
+        ok=frozenset({"cp_chair"}),
+        forbidden=SEES_NORTH - {"cp_chair"},
+        logged=SEES_NORTH,
+    ),
     ObjectView(
         "deep dive", audit_url("quality:deep_dive"), ok=DEEP_DIVE_READERS, forbidden=EVERYONE - DEEP_DIVE_READERS
     ),
@@ -359,15 +375,23 @@ def decision(action, stage, allowed, **fields):
 
 
 def challenge_step(step, stage, allowed, **fields):
+    """A step's own page, posted with the challenge's state and the request's version the page showed (and
+    confirmed, where asked)."""
+
     def data(o):
-        return {"action": step, f"{step}-expected_state": o.challenge.state} | {
-            f"{step}-{name}": value for name, value in fields.items()
+        o.request.refresh_from_db()
+        values = {
+            "action": step,
+            "confirmed": "yes",
+            f"{step}-expected_state": o.challenge.state,
+            f"{step}-expected_version": o.request.version,
         }
+        return values | {f"{step}-{name}": value for name, value in fields.items()}
 
     return ObjectAction(
         f"challenge: {step}",
         stage,
-        lambda o: reverse("decisions:challenge", args=[o.challenge.pk]),
+        lambda o: reverse("decisions:challenge_step", args=[o.challenge.pk, step]),
         data,
         frozenset(allowed),
     )

@@ -141,12 +141,13 @@ def _initial(action, request_obj, assessment) -> dict:
         initial |= {
             "difference": request_obj.screening_difference,
             "timescale_weeks": request_obj.screening_timescale_weeks,
-            "challenge_not_issued_reason": request_obj.challenge_not_issued_reason,
         }
     elif action == "cp_manager_consultation":
         initial["consultation"] = request_obj.cp_manager_consultation
     elif action == "cp_chair_conversation":
         initial |= {"held_on": request_obj.cp_chair_conversation_on, "conversation": request_obj.cp_chair_conversation}
+    elif action == "challenge_not_issued":
+        initial["reason"] = request_obj.challenge_not_issued_reason
     elif action == "issue_challenge":
         initial["response_due"] = default_response_due()
         if assessment is not None:
@@ -162,11 +163,7 @@ def _initial(action, request_obj, assessment) -> dict:
 
 
 def build_form(action, request_obj, assessment, data=None):
-    kwargs = {}
-    if action == "screening":
-        issued = bool(request_obj.challenges.all())
-        kwargs["triggers"] = () if issued or assessment is None else assessment.challenge_triggers
-    return FORMS[action](data, initial=_initial(action, request_obj, assessment), **kwargs)
+    return FORMS[action](data, initial=_initial(action, request_obj, assessment))
 
 
 # --- The task list --------------------------------------------------------------------------------
@@ -190,7 +187,7 @@ def _record_complete(name, request_obj, assessment) -> bool:
 def record_tasks(user, request_obj, assessment, drafted=frozenset()) -> list[Task]:
     tasks = []
     for name in RECORD_FORMS:
-        if not _record_applies(name, request_obj, assessment):
+        if RECORDS[name].offered_on or not _record_applies(name, request_obj, assessment):
             continue
         record = RECORDS[name]
         mine = _records_here(user, name, request_obj)
@@ -305,6 +302,8 @@ def answers(user, request_obj, assessment) -> list[Answers]:
                 (f"Challenge issued {challenge.issued_at:%-d %B %Y}", challenge.get_state_display())
                 for challenge in request_obj.challenges.all()
             ] or [("Challenge and resolution", "")]
+            if request_obj.challenge_not_issued_reason:
+                card.rows.append(("Why no challenge was issued", request_obj.challenge_not_issued_reason))
         else:
             form = build_form(task.name, request_obj, assessment)
             card.rows = [
@@ -313,6 +312,17 @@ def answers(user, request_obj, assessment) -> list[Answers]:
             ]
         cards.append(card)
     return cards
+
+
+def recorded_instead(user, request_obj, action) -> list[Task]:
+    """The records this person may make instead of this one, from its page (why no challenge is issued)."""
+    return [
+        Task(name, RECORDS[name].title, NOT_STARTED, task_url(request_obj, name))
+        for name in RECORD_FORMS
+        if RECORDS[name].offered_on == action
+        and (RECORDS[name].offered_when is None or RECORDS[name].offered_when(request_obj))
+        and _records_here(user, name, request_obj)
+    ]
 
 
 def render_task(http_request, request_obj, form, *, status=200, notice="", changes=(), restored=None):
@@ -332,6 +342,7 @@ def render_task(http_request, request_obj, form, *, status=200, notice="", chang
         "changes": changes,
         "restored": restored,
         "draft_url": reverse("decisions:draft", args=[request_obj.pk]) if form.draftable() else "",
+        "instead": recorded_instead(user, request_obj, action),
     }
     return render(http_request, "conferences/decisions/task.html", context, status=status)
 
@@ -348,7 +359,7 @@ def opened_form(user, request_obj, action, assessment):
     return form, restored.at, restored.changes
 
 
-def _confirmation_due(http_request, form) -> bool:
+def confirmation_due(http_request, form) -> bool:
     """A warning decision is confirmed on a page of its own before it is taken, once it could be taken:
     one with an answer left blank goes straight to its service, which says what is missing."""
     if not form.warning or http_request.POST.get("confirmed") == "yes":
@@ -356,10 +367,17 @@ def _confirmation_due(http_request, form) -> bool:
     return all(str(value).strip() for value in form.service_kwargs().values())
 
 
-def _keep_typed(user, request_obj, form):
+def keep_as_drafts(user, request_obj, form, prefix):
+    """Keep the long answers of a valid form as drafts (under `prefix`): "Change" on the confirmation page
+    goes back to the form with them."""
     for name in form.draftable():
         if name in form.cleaned_data:
-            drafts.keep(user, request_obj.pk, form.add_prefix(name), form.cleaned_data[name], request_obj.version)
+            drafts.keep(user, request_obj.pk, f"{prefix}-{name}", form.cleaned_data[name], request_obj.version)
+
+
+def told_in_words(declared) -> str:
+    """Who is told when a warning declaration is taken, as its confirmation page says it."""
+    return " and ".join(dict.fromkeys(tell.party.words for tell in declared.tells))
 
 
 def _after_conflict(http_request, pk, action, notice, *, version=None, changes=()):
@@ -400,10 +418,10 @@ def task(http_request, pk, action):
             raise NotPermitted(refusal_for(user, request_obj, action))
         if not form.is_valid():
             return render_task(http_request, request_obj, form, status=400)
-        if _confirmation_due(http_request, form):
-            _keep_typed(user, request_obj, form)
+        if confirmation_due(http_request, form):
+            keep_as_drafts(user, request_obj, form, action)
             context = story_context(request_obj, assessment, None) | {"form": form, "declared": DECLARED[action]}
-            context["change_url"] = task_url(request_obj, action)
+            context |= {"change_url": task_url(request_obj, action), "told": told_in_words(DECLARED[action])}
             return render(http_request, "conferences/decisions/confirm.html", context)
         DECLARED[action].take(
             request_obj.pk,

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from audit.models import RecordAccess
 from conferences import records, transitions
-from conferences.errors import RequestChanged
-from conferences.models import Challenge, ChallengeState, ConferenceRequest, State
+from conferences.models import Challenge, ConferenceRequest, State
 from tests.conferences.journeys import checked, child_with_plans, proceeded, screened
 
 
@@ -288,8 +287,8 @@ def test_challenge_triggers_are_pre_ticked_and_the_challenge_issued(client, coun
     page = client.get(task_url(request, "issue_challenge")).content.decode()
     assert re.search(r'value="outstanding_actions_at_closure"\s+checked="checked"', page)
     assert not re.search(r'value="stepped_down_early"\s+checked="checked"', page)
-    page = client.get(task_url(request, "screening")).content.decode()
-    assert 'name="screening-challenge_not_issued_reason"' in page
+    assert task_url(request, "challenge_not_issued") in page  # or record why not, from the challenge's task
+    assert "challenge_not_issued_reason" not in client.get(task_url(request, "screening")).content.decode()
     due = timezone.localdate() + datetime.timedelta(days=10)
     response = post(
         client,
@@ -313,6 +312,36 @@ def test_a_challenge_without_its_text_or_date_names_both(client, council):
     assert "Write the challenge." in page
     assert "Enter the date the response is due." in page
     assert not Challenge.objects.exists()
+
+
+def test_why_no_challenge_is_recorded_on_its_own_page_from_the_challenge_task(client, council):
+    request = proceeded(council, child_with_plans(council, 1, outstanding_actions_at_closure=True))
+    screened(council, request)
+    client.force_login(council.cp_chair)
+    task_list = client.get(decide_url(request)).content.decode()
+    assert task_url(request, "challenge_not_issued") not in task_list  # one task: issue, or say why not
+    assert post(client, request, "challenge_not_issued", reason=" ").status_code == 400
+    reason = "The plan was ended by the court, not stepped down."
+    response = post(client, request, "challenge_not_issued", reason=reason)
+    assert response.status_code == 302
+    assert reload(request).challenge_not_issued_reason == reason
+    assert re.search(
+        r"Issue a challenge and resolution \(R11\).*?Completed", client.get(decide_url(request)).content.decode(), re.S
+    )
+    accept = client.get(task_url(request, "accept")).content.decode()
+    assert "Why no challenge was issued" in accept and reason in accept
+
+    records.issue_challenge(
+        request.pk,
+        council.cp_chair,
+        triggers=["outstanding_actions_at_closure"],
+        challenge="Which actions were left open?",
+        response_due=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    page = client.get(task_url(request, "issue_challenge")).content.decode()
+    assert task_url(request, "challenge_not_issued") not in page
+    response = post(client, request, "challenge_not_issued", reason="Changed my mind.")
+    assert response.status_code == 400 and "Changed my mind." in response.content.decode()
 
 
 # The Head of Service (R10).
@@ -354,82 +383,3 @@ def test_the_chair_cannot_sign_off_for_the_head_of_service(client, council, at_s
     response = post(client, at_signoff, "agree", grounds=["risks_significantly_different"], rationale="Not mine.")
     assert response.status_code == 403
     assert reload(at_signoff).state == State.HEAD_OF_SERVICE_SIGNOFF
-
-
-# Challenge and resolution pages.
-
-
-@pytest.fixture
-def challenge(council):
-    request = proceeded(council, child_with_plans(council, 1, core_group_actions_not_implemented=True))
-    return records.issue_challenge(
-        request.pk,
-        council.cp_chair,
-        triggers=["core_group_actions_not_implemented"],
-        challenge="Why did the core group not act?",
-        response_due=timezone.localdate() + datetime.timedelta(days=7),
-    )
-
-
-def challenge_post(client, challenge, action, **fields):
-    data = {"action": action, f"{action}-expected_state": challenge.state}
-    data.update({f"{action}-{name}": value for name, value in fields.items()})
-    return client.post(reverse("decisions:challenge", args=[challenge.pk]), data)
-
-
-def test_the_team_manager_answers_and_the_chair_resolves(client, council, challenge):
-    client.force_login(council.team_manager)
-    page = client.get(reverse("decisions:challenge", args=[challenge.pk])).content.decode()
-    assert "Core group did not implement services or actions" in page
-    assert 'name="action" value="respond"' in page
-    assert challenge_post(client, challenge, "respond", response="").status_code == 400
-    response = challenge_post(client, challenge, "respond", response="The core group now meets weekly.")
-    assert response.status_code == 302
-    challenge.refresh_from_db()
-    assert challenge.state == ChallengeState.RESPONDED
-
-    client.force_login(council.cp_chair)
-    response = challenge_post(client, challenge, "resolve", resolution="Agreed: the plan names who does what.")
-    assert response.status_code == 302
-    challenge.refresh_from_db()
-    assert challenge.state == ChallengeState.RESOLVED
-
-
-def test_the_chair_escalates_an_unanswered_challenge(client, council, challenge):
-    client.force_login(council.cp_chair)
-    response = challenge_post(client, challenge, "escalate", resolution="To the Head of Service: no reply.")
-    assert response.status_code == 302
-    challenge.refresh_from_db()
-    assert challenge.state == ChallengeState.ESCALATED
-
-
-def test_challenge_pages_keep_to_their_team(client, council, challenge):
-    client.force_login(council.other_team_manager)
-    assert client.get(reverse("decisions:challenge", args=[challenge.pk])).status_code == 404
-    assert "There are no open challenges" in client.get(reverse("decisions:challenges")).content.decode()
-    client.force_login(council.social_worker)
-    assert challenge_post(client, challenge, "respond", response="Not my place.").status_code == 403
-    client.force_login(council.team_manager)
-    assert challenge.request.child.full_name in client.get(reverse("decisions:challenges")).content.decode()
-
-
-def test_a_stale_challenge_page_is_a_conflict_like_a_stale_decision(client, council, challenge):
-    seen = challenge.state
-    records.respond_to_challenge(challenge.pk, council.team_manager, response="Answered on another screen.")
-    client.force_login(council.cp_chair)
-    response = client.post(
-        reverse("decisions:challenge", args=[challenge.pk]),
-        {"action": "escalate", "escalate-expected_state": seen, "escalate-resolution": "Too late."},
-    )
-    assert response.status_code == 409
-    assert "Look at it again" in response.content.decode()
-    challenge.refresh_from_db()
-    assert (challenge.state, challenge.resolution) == (ChallengeState.RESPONDED, "")
-
-
-def test_a_stale_challenge_step_is_refused_as_changed_by_the_service(council, challenge):
-    records.respond_to_challenge(challenge.pk, council.team_manager, response="Answered on another screen.")
-    with pytest.raises(RequestChanged):
-        records.escalate_challenge(
-            challenge.pk, council.cp_chair, resolution="Too late.", expected_state=ChallengeState.ISSUED
-        )

@@ -345,12 +345,8 @@ def test_a_challenge_trigger_needs_a_challenge_or_the_reason_not_to(council, pla
     journeys.screened(council, request)
     problems = assert_refused_changes_nothing(request, transitions.accept, council.cp_chair)
     assert problems == ["Issue a challenge and resolution, or record why not."]
-    records.record_screening(
-        request.pk,
-        council.cp_chair,
-        difference="Plan adds drug services.",
-        timescale_weeks=12,
-        challenge_not_issued_reason="The plan was ended by the court, not stepped down.",
+    records.record_challenge_not_issued(
+        request.pk, council.cp_chair, reason="The plan was ended by the court, not stepped down."
     )
     assert transitions.accept(request.pk, council.cp_chair).state == State.READY_TO_CONVENE
 
