@@ -250,8 +250,8 @@ def decided(council):
         chair,
         difference="Plan adds drug services.",
         timescale_weeks=12,
-        challenge_not_issued_reason="The early step-down was agreed by conference.",
     )
+    records.record_challenge_not_issued(request.pk, chair, reason="The early step-down was agreed by conference.")
     made["not_challenged"] = transitions.accept(request.pk, chair)
 
     family = FamilyFactory()
