@@ -26,7 +26,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -232,7 +232,9 @@ def database_url() -> str:
     password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
     host = quote(db.get("HOST") or "", safe="")
     port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'])}"
+    socket = (db.get("OPTIONS") or {}).get("host")  # the embedded server's socket folder
+    query = f"?{urlencode({'host': socket})}" if socket and not host else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'])}{query}"
 
 
 _TIMED_IMPORT = """

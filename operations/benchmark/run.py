@@ -87,7 +87,8 @@ def _server(dbname: str) -> psycopg.Connection:
         dbname=dbname,
         user=owner.get("USER") or None,
         password=owner.get("PASSWORD") or None,
-        host=owner.get("HOST") or None,
+        # The embedded server's socket folder is in OPTIONS, not HOST (see repeatplans/embedded_db.py).
+        host=owner["OPTIONS"].get("host") or owner.get("HOST") or None,
         port=owner.get("PORT") or None,
         autocommit=True,
     )
@@ -225,7 +226,7 @@ def _free_port() -> int:
 
 def database_url(name: str, user: str, password: str) -> str:
     owner = settings.DATABASES["default"]
-    host = owner.get("HOST") or "localhost"
+    host = owner["OPTIONS"].get("host") or owner.get("HOST") or "localhost"
     where = f"{host}:{owner['PORT']}" if owner.get("PORT") else host
     if host.startswith("/"):  # a socket folder
         return f"postgres://{user}:{password}@/{name}?host={host}" + (

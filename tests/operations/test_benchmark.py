@@ -37,7 +37,7 @@ def _drop(names):
         dbname="postgres",
         user=owner.get("USER") or None,
         password=owner.get("PASSWORD") or None,
-        host=owner.get("HOST") or None,
+        host=owner["OPTIONS"].get("host") or owner.get("HOST") or None,
         port=owner.get("PORT") or None,
         autocommit=True,
     ) as server:
